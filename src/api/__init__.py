@@ -1,0 +1,1 @@
+"""The HTTP door onto Dars' services."""

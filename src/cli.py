@@ -1,0 +1,100 @@
+"""The `dars` command: serve the platform, manage the database and the problem library."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from src.config import ConfigError, get_settings
+
+logger = logging.getLogger("dars")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from src.api.app import create_app
+    from src.database import database_url
+    from src.migrations import upgrade
+
+    settings = get_settings()
+    url = database_url()  # starts the embedded server when DATABASE_URL is unset
+    where = "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL"
+    print(f"dars: database: {where}; migrating to head", flush=True)
+    upgrade(url)
+    _load_library_on_start()
+    uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+    return 0
+
+
+def _load_library_on_start() -> None:
+    from src.content.commands import load_command
+
+    code = asyncio.run(load_command())
+    if code != 0:
+        raise SystemExit(code)
+
+
+def _db(args: argparse.Namespace) -> int:
+    from alembic import command
+
+    from src.database import database_url
+    from src.migrations import alembic_config
+
+    config = alembic_config(database_url())
+    if args.action == "upgrade":
+        command.upgrade(config, args.revision or "head")
+    elif args.action == "downgrade":
+        command.downgrade(config, args.revision or "-1")
+    elif args.action == "current":
+        command.current(config, verbose=False)
+    elif args.action == "history":
+        command.history(config)
+    return 0
+
+
+def _content(args: argparse.Namespace) -> int:
+    from src.content.commands import load_command, validate_command
+
+    if args.action == "validate":
+        return validate_command()
+    return asyncio.run(load_command())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dars", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the database (embedded if needed) and the HTTP API")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current", "history"])
+    db.add_argument("revision", nargs="?", default=None)
+    db.set_defaults(handler=_db)
+
+    content = commands.add_parser("content", help="the problem library")
+    content.add_argument("action", choices=["validate", "load"])
+    content.set_defaults(handler=_content)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        get_settings()
+        return handler(args)
+    except ConfigError as exc:
+        print(f"dars: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

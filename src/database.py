@@ -1,0 +1,183 @@
+"""CONTRACT: get_engine, get_session, check_connection (../shared/spec/database-schema.md).
+
+`get_session` works both ways the spec uses it: `async with get_session() as db:` and
+`db: AsyncSession = Depends(get_session)`. Either way the session commits when the block (or request)
+ends normally, rolls back on an exception, and is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import NullPool
+
+from src.config import Environment, get_settings
+from src.embedded_db import start_embedded_server
+
+logger = logging.getLogger(__name__)
+
+_engine: AsyncEngine | None = None
+_session_factory: async_sessionmaker[DarsSession] | None = None
+
+# AsyncSession.get's own keyword arguments; any other keyword names a primary-key column.
+_GET_OPTIONS = frozenset(
+    {
+        "options",
+        "populate_existing",
+        "with_for_update",
+        "identity_token",
+        "execution_options",
+        "bind_arguments",
+    }
+)
+
+
+class DarsSession(AsyncSession):
+    """AsyncSession that also accepts the primary key by column name: `db.get(Student, student_id=1)`."""
+
+    async def get(
+        self,
+        entity: Any,
+        ident: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        options = {key: value for key, value in kwargs.items() if key in _GET_OPTIONS}
+        by_name = {key: value for key, value in kwargs.items() if key not in _GET_OPTIONS}
+        if by_name:
+            if ident is not None:
+                raise TypeError("pass the primary key positionally or by name, not both")
+            ident = by_name if len(by_name) > 1 else _single_key(entity, by_name)
+        if ident is None:
+            raise TypeError("get() needs a primary key")
+        return await super().get(entity, ident, **options)
+
+
+def _single_key(entity: Any, by_name: Mapping[str, Any]) -> Any:
+    from sqlalchemy import inspect
+
+    (name, value), *_ = by_name.items()
+    key_names: Sequence[str] = [column.key for column in inspect(entity).primary_key]
+    if [name] != list(key_names):
+        raise TypeError(f"{name!r} is not the primary key of {entity.__name__} ({key_names})")
+    return value
+
+
+def database_url() -> str:
+    """The configured DATABASE_URL, or the embedded server's (started on first use)."""
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return start_embedded_server(settings.dars_data_dir)
+
+
+def get_engine() -> AsyncEngine:
+    """The process-wide async engine (created on first use)."""
+    global _engine, _session_factory
+    if _engine is None:
+        settings = get_settings()
+        url = database_url()
+        if settings.dars_env is Environment.TEST:
+            # Tests open and close many event loops; pooled connections must not outlive theirs.
+            _engine = create_async_engine(url, echo=settings.database_echo, poolclass=NullPool)
+        else:
+            _engine = create_async_engine(
+                url,
+                echo=settings.database_echo,
+                pool_size=settings.database_pool_size,
+                max_overflow=settings.database_max_overflow,
+                pool_pre_ping=True,
+            )
+        _session_factory = async_sessionmaker(_engine, class_=DarsSession, expire_on_commit=False)
+    return _engine
+
+
+def get_session_factory() -> async_sessionmaker[DarsSession]:
+    get_engine()
+    assert _session_factory is not None
+    return _session_factory
+
+
+async def dispose_engine() -> None:
+    """Close every pooled connection and forget the engine (shutdown, or a test changing settings)."""
+    global _engine, _session_factory
+    if _engine is not None:
+        await _engine.dispose()
+    _engine = None
+    _session_factory = None
+
+
+async def _session_scope() -> AsyncGenerator[DarsSession, None]:
+    async with get_session_factory()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+class _SessionContext(AbstractAsyncContextManager[DarsSession]):
+    """What `get_session()` returns: an async context manager for `async with`, and an async generator
+    for FastAPI, which drives a `Depends` generator with `__anext__` / `athrow`."""
+
+    def __init__(self) -> None:
+        self._generator = _session_scope()
+        self._manager = asynccontextmanager(lambda: self._generator)()
+
+    async def __aenter__(self) -> DarsSession:
+        return await self._manager.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        return await self._manager.__aexit__(exc_type, exc, traceback)
+
+    def __aiter__(self) -> AsyncIterator[DarsSession]:
+        return self._generator
+
+    async def __anext__(self) -> DarsSession:
+        return await self._generator.__anext__()
+
+    async def asend(self, value: None) -> DarsSession:
+        return await self._generator.asend(value)
+
+    async def athrow(self, *args: Any) -> DarsSession:
+        return await self._generator.athrow(*args)
+
+    async def aclose(self) -> None:
+        await self._generator.aclose()
+
+
+def get_session() -> _SessionContext:
+    """A database session that commits on success and rolls back on error (see module docstring)."""
+    return _SessionContext()
+
+
+# FastAPI recognises generator dependencies by unwrapping `__wrapped__`: point it at the generator.
+get_session.__wrapped__ = _session_scope  # type: ignore[attr-defined]
+
+
+async def check_connection(timeout_seconds: float = 5.0) -> bool:
+    """True when the database answers `SELECT 1` within the timeout. Never raises."""
+    try:
+        async with asyncio.timeout(timeout_seconds), get_engine().connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:
+        logger.warning("database check failed: %s", exc)
+        return False

@@ -1,0 +1,25 @@
+"""The data layer's ORM models (contract: ../shared/spec/database-schema.md)."""
+
+from src.models.base import Base
+from src.models.cost_record import CostRecord
+from src.models.enums import ApiProvider, ConfidenceLevel, CostOperation, SessionStatus
+from src.models.problem import Problem
+from src.models.response import Response
+from src.models.session import Session
+from src.models.streak import MILESTONES, Streak
+from src.models.student import Student
+
+__all__ = [
+    "MILESTONES",
+    "ApiProvider",
+    "Base",
+    "ConfidenceLevel",
+    "CostOperation",
+    "CostRecord",
+    "Problem",
+    "Response",
+    "Session",
+    "SessionStatus",
+    "Streak",
+    "Student",
+]

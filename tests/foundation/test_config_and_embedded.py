@@ -1,0 +1,78 @@
+"""Configuration errors name the variable; the embedded server keeps its data and stops on exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from src.config import ConfigError, Settings, get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "variable,value",
+    [
+        ("DATABASE_POOL_SIZE", "lots"),
+        ("DATABASE_POOL_SIZE", "0"),
+        ("DATABASE_MAX_OVERFLOW", "-1"),
+        ("DATABASE_ECHO", "sometimes"),
+        ("DATABASE_URL", "sqlite:///dars.db"),
+        ("DARS_TIMEZONE", "Mars/Olympus"),
+    ],
+)
+def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=variable):
+            get_settings()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "DATABASE_ECHO"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None)
+    assert (settings.database_url, settings.database_pool_size, settings.database_max_overflow) == (
+        None,
+        5,
+        10,
+    )
+    assert settings.database_echo is False
+    assert settings.dars_timezone == "Asia/Dhaka"
+
+
+def test_cli_refuses_to_start_on_bad_value(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_POOL_SIZE": "many", "DARS_DATA_DIR": str(tmp_path)}
+    dars = str(Path(sys.executable).parent / "dars")
+    result = subprocess.run(
+        [dars, "db", "current"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert "DATABASE_POOL_SIZE" in result.stderr
+
+
+def test_embedded_server_persists_across_restarts_and_stops(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DARS_DATA_DIR": str(tmp_path / "data"), "DARS_ENV": "development"}
+    dars = str(Path(sys.executable).parent / "dars")
+    first = subprocess.run(
+        [dars, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert first.returncode == 0, first.stderr
+    pgdata = tmp_path / "data" / "pgdata"
+    assert (pgdata / "PG_VERSION").exists()
+    assert not (pgdata / "postmaster.pid").exists(), "the server must stop when the process exits"
+    second = subprocess.run(
+        [dars, "db", "current"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert second.returncode == 0, second.stderr
+    assert "47eebe03a353" in second.stdout
+    assert not (pgdata / "postmaster.pid").exists()
