@@ -3,6 +3,7 @@
 from src.models.base import Base
 from src.models.cost_record import CostRecord
 from src.models.enums import ApiProvider, ConfidenceLevel, CostOperation, SessionStatus
+from src.models.hint_view import HintView
 from src.models.problem import Problem
 from src.models.response import Response
 from src.models.session import Session
@@ -16,6 +17,7 @@ __all__ = [
     "ConfidenceLevel",
     "CostOperation",
     "CostRecord",
+    "HintView",
     "Problem",
     "Response",
     "Session",

@@ -26,6 +26,13 @@ class Session(Base):
         Index("idx_sessions_student_created", "student_id", "created_at"),
         Index("idx_sessions_status", "status"),
         Index("idx_sessions_date", "date"),
+        # Never two sessions in progress for one student, whatever the application does.
+        Index(
+            "uq_sessions_one_in_progress",
+            "student_id",
+            unique=True,
+            postgresql_where=text("status = 'in_progress'"),
+        ),
     )
 
     session_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -65,9 +65,17 @@ async def test_problem_checks(db: DarsSession, field: str, value: int) -> None:
 async def test_session_problems_correct_range(db: DarsSession) -> None:
     student = await make_student(db)
     for edge in (0, 5):
-        assert (await make_session(db, student, problems_correct=edge)).problems_correct == edge
-    await _refused(db, lambda: make_session(db, student, problems_correct=6))
-    await _refused(db, lambda: make_session(db, student, problems_correct=-1))
+        made = await make_session(db, student, problems_correct=edge, status="completed")
+        assert made.problems_correct == edge
+    await _refused(db, lambda: make_session(db, student, problems_correct=6, status="completed"))
+    await _refused(db, lambda: make_session(db, student, problems_correct=-1, status="completed"))
+
+
+async def test_one_session_in_progress_per_student(db: DarsSession) -> None:
+    student = await make_student(db)
+    await make_session(db, student)
+    await _refused(db, lambda: make_session(db, student))
+    assert (await make_session(db, student, status="abandoned")).status == "abandoned"
 
 
 async def test_session_status_enum(db: DarsSession) -> None:

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from src.migrations import downgrade, upgrade
+from src.migrations import alembic_config, downgrade, upgrade
 from src.models import Base
 from tests.conftest import _admin
 
@@ -30,6 +31,7 @@ INDEXES = {
     "idx_responses_problem", "idx_responses_correctness", "idx_streaks_current", "idx_cost_records_student",
     "idx_cost_records_session", "idx_cost_records_recorded", "idx_cost_records_operation",
 }  # fmt: skip
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 ENUMS = {
     "session_status": ["in_progress", "completed", "abandoned"],
     "confidence_level": ["low", "medium", "high"],
@@ -99,6 +101,13 @@ async def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
     assert built["diff"] == [], "models and migrations differ"
     assert built["functions"] == {"dars_set_updated_at"}
 
+    await asyncio.to_thread(_in_thread, downgrade, scratch_url, "47eebe03a353")
+    initial_only = await _catalog(scratch_url)
+    assert initial_only["tables"] == {
+        "alembic_version", "students", "problems", "sessions", "responses", "streaks", "cost_records"
+    }  # fmt: skip
+    assert INDEXES <= initial_only["indexes"]  # type: ignore[operator]
+
     await asyncio.to_thread(_in_thread, downgrade, scratch_url, "base")
     emptied = await _catalog(scratch_url)
     assert emptied["tables"] == {"alembic_version"}
@@ -119,11 +128,11 @@ def test_alembic_and_dars_commands(scratch_url: str) -> None:
     dars = str(Path(sys.executable).parent / "dars")
     assert _run(dars, "db", "upgrade", env=env).returncode == 0
     current = _run(alembic, "current", env=env)
-    assert "47eebe03a353" in current.stdout, current.stderr
+    assert f"{HEAD} (head)" in current.stdout, current.stderr
     check = _run(alembic, "check", env=env)
     assert check.returncode == 0 and "No new upgrade operations detected" in check.stdout + check.stderr
     assert _run(alembic, "downgrade", "-1", env=env).returncode == 0
-    assert "47eebe03a353" not in _run(alembic, "current", env=env).stdout
+    assert HEAD not in _run(alembic, "current", env=env).stdout
     history = _run(alembic, "history", env=env)
     assert "initial schema with all models" in history.stdout
     assert _run(alembic, "upgrade", "head", env=env).returncode == 0

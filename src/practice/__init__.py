@@ -1,0 +1,1 @@
+"""Practice: daily sessions, problem selection, answers, hints and completion."""

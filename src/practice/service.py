@@ -1,0 +1,387 @@
+"""Practice use cases. Each takes the AsyncSession first and flushes; the caller commits.
+
+Concurrency: every write to a session first locks its row (SELECT ... FOR UPDATE), and starting a session
+locks the student's row, so concurrent requests for one student or one session run one after another.
+A partial unique index (one in-progress session per student) backs this up in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.answers.check import CheckResult, Confidence, Verdict, check_answer
+from src.config import get_settings
+from src.models import HintView, Problem, Response, SessionStatus, Student
+from src.models import Session as PracticeSession
+from src.practice.errors import (
+    NoHintsLeft,
+    ProblemNotCurrent,
+    SessionClosed,
+    SessionExpired,
+    SessionNotFound,
+    StudentNotFound,
+)
+from src.practice.ports import AnswerJudge, HintRequest, HintSource, HintText
+from src.practice.selection import Candidate, Outcome, Pick, choose_problems
+from src.practice.views import MAX_ATTEMPTS, SKIPPED, ProblemProgress, SessionView, load_view
+from src.streaks import service as streaks
+from src.streaks.days import StreakUpdate, local_day
+
+SESSION_LENGTH = timedelta(minutes=30)
+HISTORY_WINDOW = timedelta(days=30)
+RECENTLY_CORRECT_WINDOW = timedelta(days=14)
+MAX_HINTS = 3
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What happened to a submitted answer (or skip)."""
+
+    check: CheckResult
+    recorded: bool  # False for non-answers and undecided text: nothing was stored
+    is_correct: bool
+    progress: ProblemProgress  # the problem answered, after this answer
+    view: SessionView
+    streak: StreakUpdate | None = None  # set when this answer completed the session
+
+    @property
+    def session_completed(self) -> bool:
+        return self.view.session.status == SessionStatus.COMPLETED
+
+
+@dataclass(frozen=True)
+class HintOutcome:
+    hint: HintView
+    hints_left: int
+    progress: ProblemProgress
+
+
+# --- students ---------------------------------------------------------------------------------------
+
+
+async def get_student(db: AsyncSession, student_id: int, *, lock: bool = False) -> Student:
+    statement = select(Student).where(Student.student_id == student_id)
+    if lock:
+        statement = statement.with_for_update()
+    student = (await db.execute(statement)).scalar_one_or_none()
+    if student is None:
+        raise StudentNotFound(f"no student {student_id}")
+    return student
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+async def start_daily_session(
+    db: AsyncSession, student_id: int, *, now: datetime | None = None, seed: int | None = None
+) -> SessionView:
+    """Today's session: resume the one in progress, else today's completed one, else a new one."""
+    now = now or utcnow()
+    student = await get_student(db, student_id, lock=True)  # serialises concurrent starts
+    active = (
+        await db.execute(
+            select(PracticeSession)
+            .where(
+                PracticeSession.student_id == student_id, PracticeSession.status == SessionStatus.IN_PROGRESS
+            )
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if active is not None:
+        if now < active.expires_at:
+            return await load_view(db, active, resumed=True)
+        active.status = SessionStatus.ABANDONED
+        await db.flush()
+
+    today = local_day(now, get_settings().timezone)
+    done_today = (
+        (
+            await db.execute(
+                select(PracticeSession)
+                .where(
+                    PracticeSession.student_id == student_id,
+                    PracticeSession.status == SessionStatus.COMPLETED,
+                )
+                .order_by(PracticeSession.created_at.desc())
+                .limit(1)
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if done_today is not None and local_day(done_today.date, get_settings().timezone) == today:
+        return await load_view(db, done_today, resumed=True)
+
+    picks = await _choose_for(db, student, now, seed if seed is not None else _daily_seed(student_id, now))
+    session = PracticeSession(
+        student_id=student_id,
+        date=now,
+        status=SessionStatus.IN_PROGRESS,
+        problem_ids=[pick.problem_id for pick in picks],
+        expires_at=now + SESSION_LENGTH,
+    )
+    db.add(session)
+    await db.flush()
+    return await load_view(db, session)
+
+
+def _daily_seed(student_id: int, now: datetime) -> int:
+    # Same student, same local day -> same choice (a retried start picks the same problems).
+    return student_id * 1_000_003 + local_day(now, get_settings().timezone).toordinal()
+
+
+async def _choose_for(db: AsyncSession, student: Student, now: datetime, seed: int) -> list[Pick]:
+    candidates = [
+        Candidate(pid, topic, difficulty)
+        for pid, topic, difficulty in (
+            await db.execute(
+                select(Problem.problem_id, Problem.topic, Problem.difficulty).where(
+                    Problem.grade == student.grade
+                )
+            )
+        ).all()
+    ]
+    recent = (
+        await db.execute(
+            select(Problem.problem_id, Problem.topic, Response.is_correct, Response.evaluated_at)
+            .join(Response, Response.problem_id == Problem.problem_id)
+            .join(PracticeSession, PracticeSession.session_id == Response.session_id)
+            .where(
+                PracticeSession.student_id == student.student_id,
+                Response.evaluated_at >= now - HISTORY_WINDOW,
+            )
+        )
+    ).all()
+    history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]
+    recently_correct = frozenset(
+        pid for pid, _, is_correct, at in recent if is_correct and at >= now - RECENTLY_CORRECT_WINDOW
+    )
+    return choose_problems(candidates, history, recently_correct, seed)
+
+
+async def get_session_view(
+    db: AsyncSession, student_id: int, session_id: int, *, lock: bool = False
+) -> SessionView:
+    """A session of this student (another student's session is reported as not found)."""
+    return await load_view(db, await _owned_session(db, student_id, session_id, lock=lock))
+
+
+async def _owned_session(
+    db: AsyncSession, student_id: int, session_id: int, *, lock: bool
+) -> PracticeSession:
+    statement = select(PracticeSession).where(
+        PracticeSession.session_id == session_id, PracticeSession.student_id == student_id
+    )
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    session = (await db.execute(statement)).scalar_one_or_none()
+    if session is None:
+        raise SessionNotFound(f"no session {session_id} for this student")
+    return session
+
+
+async def _open_problem(
+    db: AsyncSession, student_id: int, session_id: int, now: datetime, problem_id: int | None
+) -> tuple[SessionView, ProblemProgress]:
+    """Lock the session and return it with its current problem, refusing closed or expired sessions."""
+    session = await _owned_session(db, student_id, session_id, lock=True)
+    if session.status != SessionStatus.IN_PROGRESS:
+        raise SessionClosed(f"session {session_id} is {session.status.value}", status=session.status.value)
+    if now >= session.expires_at:
+        raise SessionExpired(session.expires_at)
+    view = await load_view(db, session)
+    current = view.current
+    if current is None:  # every problem finished but not completed: cannot happen, but never crash on it
+        raise SessionClosed(f"session {session_id} has no open problem")
+    if problem_id is not None and problem_id != current.problem.problem_id:
+        raise ProblemNotCurrent(
+            f"problem {problem_id} is not the current problem of this session",
+            current_problem_id=current.problem.problem_id,
+        )
+    return view, current
+
+
+async def submit_answer(
+    db: AsyncSession,
+    student_id: int,
+    session_id: int,
+    text: str,
+    *,
+    problem_id: int | None = None,
+    now: datetime | None = None,
+    judge: AnswerJudge | None = None,
+) -> AnswerOutcome:
+    """Check and record an answer to the current problem; completes the session after the last one."""
+    now = now or utcnow()
+    view, current = await _open_problem(db, student_id, session_id, now, problem_id)
+    check = check_answer(text, current.problem.answer)
+    if check.verdict is Verdict.UNDECIDED and judge is not None:
+        judgement = await judge.judge(db, student_id, session_id, current.problem, text)
+        if judgement is not None:
+            check = CheckResult(
+                verdict=Verdict.CORRECT if judgement.is_correct else Verdict.WRONG,
+                confidence=Confidence(judgement.confidence),
+                parsed=None,
+                non_answer=None,
+                mistake=None,
+            )
+    if check.verdict in (Verdict.NOT_AN_ANSWER, Verdict.UNDECIDED):
+        return AnswerOutcome(check, recorded=False, is_correct=False, progress=current, view=view)
+    is_correct = check.verdict is Verdict.CORRECT
+    return await _record(db, view, current, text.strip(), is_correct, check, now)
+
+
+async def skip_problem(
+    db: AsyncSession,
+    student_id: int,
+    session_id: int,
+    *,
+    problem_id: int | None = None,
+    now: datetime | None = None,
+) -> AnswerOutcome:
+    """Give up the current problem: it is finished, unsolved."""
+    now = now or utcnow()
+    view, current = await _open_problem(db, student_id, session_id, now, problem_id)
+    check = CheckResult(
+        verdict=Verdict.WRONG, confidence=Confidence.HIGH, parsed=None, non_answer=None, mistake=None
+    )
+    return await _record(db, view, current, SKIPPED, False, check, now)
+
+
+async def _record(
+    db: AsyncSession,
+    view: SessionView,
+    current: ProblemProgress,
+    answer: str,
+    is_correct: bool,
+    check: CheckResult,
+    now: datetime,
+) -> AnswerOutcome:
+    session = view.session
+    last_event = (
+        await db.execute(
+            select(func.max(Response.evaluated_at)).where(Response.session_id == session.session_id)
+        )
+    ).scalar_one_or_none() or session.date
+    response = Response(
+        session_id=session.session_id,
+        problem_id=current.problem.problem_id,
+        student_answer=answer[:500],
+        is_correct=is_correct,
+        time_spent_seconds=max(
+            0, min(int((now - last_event).total_seconds()), int(SESSION_LENGTH.total_seconds()))
+        ),
+        hints_used=len(current.hints),
+        hints_viewed=[
+            {"hint_number": h.hint_number, "is_ai_generated": h.is_ai_generated} for h in current.hints
+        ],
+        evaluated_at=now,
+        confidence_level=check.confidence.value,
+    )
+    db.add(response)
+    if answer == SKIPPED:
+        current.skipped = True
+    else:
+        current.attempts += 1
+        current.solved = current.solved or is_correct
+        current.last_answer = answer
+    streak_update = None
+    if all(p.finished for p in view.problems):
+        session.status = SessionStatus.COMPLETED
+        session.completed_at = now
+        session.total_time_seconds = max(
+            0, int((min(now, session.expires_at) - session.date).total_seconds())
+        )
+        session.problems_correct = view.solved_count
+        streak_update = await streaks.record_practice(db, session.student_id, now)
+    await db.flush()
+    return AnswerOutcome(check, True, is_correct, current, view, streak_update)
+
+
+# --- hints --------------------------------------------------------------------------------------------
+
+
+async def next_hint(
+    db: AsyncSession,
+    student_id: int,
+    session_id: int,
+    *,
+    problem_id: int | None = None,
+    now: datetime | None = None,
+    source: HintSource | None = None,
+) -> HintOutcome:
+    """The next hint of the current problem's ladder (1, 2, 3), from `source` or the curated library."""
+    now = now or utcnow()
+    _, current = await _open_problem(db, student_id, session_id, now, problem_id)
+    number = len(current.hints) + 1
+    if number > MAX_HINTS:
+        raise NoHintsLeft("all three hints of this problem have been shown")
+    text = None
+    if source is not None:
+        student = await get_student(db, student_id)
+        last_check = (
+            check_answer(current.last_answer, current.problem.answer) if current.last_answer else None
+        )
+        request = HintRequest(
+            student_id=student_id,
+            session_id=session_id,
+            problem=current.problem,
+            hint_number=number,
+            language=student.language,
+            last_answer=current.last_answer,
+            last_check=last_check,
+        )
+        text = await source.hint(db, request)
+    if text is None:
+        curated = current.problem.hints[number - 1]
+        text = HintText(curated["text_en"], curated["text_bn"], is_ai_generated=False)
+    hint = HintView(
+        session_id=session_id,
+        problem_id=current.problem.problem_id,
+        hint_number=number,
+        is_ai_generated=text.is_ai_generated,
+        text_en=text.text_en,
+        text_bn=text.text_bn,
+        created_at=now,
+    )
+    db.add(hint)
+    await db.flush()
+    current.hints.append(hint)
+    return HintOutcome(hint=hint, hints_left=MAX_HINTS - number, progress=current)
+
+
+# --- housekeeping -------------------------------------------------------------------------------------
+
+
+async def expire_sessions(db: AsyncSession, *, now: datetime | None = None) -> int:
+    """Mark every in-progress session past its expiry as abandoned; returns how many."""
+    now = now or utcnow()
+    result = await db.execute(
+        update(PracticeSession)
+        .where(PracticeSession.status == SessionStatus.IN_PROGRESS, PracticeSession.expires_at <= now)
+        .values(status=SessionStatus.ABANDONED)
+        .returning(PracticeSession.session_id)
+    )
+    return len(result.all())
+
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "AnswerOutcome",
+    "HintOutcome",
+    "expire_sessions",
+    "get_session_view",
+    "get_student",
+    "next_hint",
+    "skip_problem",
+    "start_daily_session",
+    "submit_answer",
+]

@@ -1,0 +1,1 @@
+"""Streaks: consecutive local practice days, and milestones."""
