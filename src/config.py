@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from src.costs.pricing import DEFAULT_PRICES, ModelPrice
 
 
 class Environment(StrEnum):
@@ -38,8 +40,24 @@ class Settings(BaseSettings):
     dars_env: Environment = Environment.PRODUCTION
     dars_data_dir: Path = Path(".dars")
     dars_timezone: str = "Asia/Dhaka"
+    # The business target: what one student may cost per month, AI calls included.
+    dars_monthly_budget_usd: float = Field(default=0.10, ge=0)
+    # Model prices, USD per million tokens: JSON {"model": {"input":…, "output":…, "cache_write":…,
+    # "cache_read":…}} merged over the built-in table (src/costs/pricing.py).
+    dars_pricing_json: str | None = None
+
     dars_host: str = "127.0.0.1"
     dars_port: int = Field(default=8000, ge=1, le=65535)
+
+    # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="The bot's token; the key that Mini App initData is signed with."
+    )
+    telegram_init_data_max_age_seconds: int = Field(default=86400, ge=1)
+    session_expiry_interval_seconds: float = Field(
+        default=60.0, ge=0, description="How often the API marks expired sessions abandoned; 0 = never."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -50,6 +68,12 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql+asyncpg:// (async SQLAlchemy with asyncpg)")
         return value
 
+    @field_validator("admin_token", "telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        # An empty variable must not become a valid (empty) token.
+        return None if isinstance(value, str) and value.strip() == "" else value
+
     @field_validator("dars_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -59,9 +83,27 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("dars_pricing_json")
+    @classmethod
+    def _valid_pricing(cls, value: str | None) -> str | None:
+        if value:
+            _parse_pricing(value)
+        return value
+
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.dars_timezone)
+
+    @property
+    def pricing(self) -> dict[str, ModelPrice]:
+        prices = dict(DEFAULT_PRICES)
+        if self.dars_pricing_json:
+            prices.update(_parse_pricing(self.dars_pricing_json))
+        return prices
+
+
+def _parse_pricing(raw: str) -> dict[str, ModelPrice]:
+    return TypeAdapter(dict[str, ModelPrice]).validate_json(raw)
 
 
 def _describe(error: ValidationError) -> str:

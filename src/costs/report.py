@@ -1,0 +1,141 @@
+"""The monthly cost report: per-student cost against the target, for the CLI and the admin API."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.config import get_settings
+from src.models import CostRecord, Student
+from src.models import Session as PracticeSession
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class BadMonth(ValueError):
+    """Not a YYYY-MM month."""
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a YYYY-MM month in the configured local zone."""
+    match = MONTH_PATTERN.match(month)
+    if match is None:
+        raise BadMonth(f"month must look like 2026-11, got {month!r}")
+    year, number = int(match.group(1)), int(match.group(2))
+    zone = get_settings().timezone
+    start = datetime(year, number, 1, tzinfo=zone)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class CostReport:
+    month: str
+    target_usd: float
+    students: int  # registered before the month ended: every one of them is a student we pay for
+    active_students: int  # practised at least once in the month
+    total_usd: float
+    mean_usd: float
+    median_usd: float
+    p95_usd: float
+    max_usd: float
+    over_budget: int
+    by_operation: dict[str, float] = field(default_factory=dict)
+    by_provider: dict[str, float] = field(default_factory=dict)
+    calls: int = 0
+
+    @property
+    def within_target(self) -> bool:
+        return self.mean_usd <= self.target_usd and self.over_budget == 0
+
+
+async def monthly_report(db: AsyncSession, month: str) -> CostReport:
+    start, end = month_bounds(month)
+    in_month = and_(CostRecord.recorded_at >= start, CostRecord.recorded_at < end)
+    per_student = dict(
+        (
+            await db.execute(
+                select(Student.student_id, func.coalesce(func.sum(CostRecord.cost_usd), 0.0))
+                .outerjoin(CostRecord, and_(CostRecord.student_id == Student.student_id, in_month))
+                .where(Student.created_at < end)
+                .group_by(Student.student_id)
+            )
+        ).all()
+    )
+    costs = [float(v) for v in per_student.values()]
+    by_operation = {
+        str(op.value): float(total)
+        for op, total in (
+            await db.execute(
+                select(CostRecord.operation, func.sum(CostRecord.cost_usd))
+                .where(in_month)
+                .group_by(CostRecord.operation)
+            )
+        ).all()
+    }
+    by_provider = {
+        str(provider.value): float(total)
+        for provider, total in (
+            await db.execute(
+                select(CostRecord.api_provider, func.sum(CostRecord.cost_usd))
+                .where(in_month)
+                .group_by(CostRecord.api_provider)
+            )
+        ).all()
+    }
+    calls = (await db.execute(select(func.count()).select_from(CostRecord).where(in_month))).scalar_one()
+    active = (
+        await db.execute(
+            select(func.count(func.distinct(PracticeSession.student_id))).where(
+                PracticeSession.date >= start, PracticeSession.date < end
+            )
+        )
+    ).scalar_one()
+    budget = get_settings().dars_monthly_budget_usd
+    total = sum(costs)
+    return CostReport(
+        month=month,
+        target_usd=budget,
+        students=len(costs),
+        active_students=int(active),
+        total_usd=total,
+        mean_usd=total / len(costs) if costs else 0.0,
+        median_usd=percentile(costs, 0.5),
+        p95_usd=percentile(costs, 0.95),
+        max_usd=max(costs, default=0.0),
+        over_budget=sum(cost > budget for cost in costs),
+        by_operation=by_operation,
+        by_provider=by_provider,
+        calls=int(calls),
+    )
+
+
+def format_report(report: CostReport) -> str:
+    verdict = "WITHIN TARGET" if report.within_target else "OVER TARGET"
+    lines = [
+        f"Dars costs for {report.month}: {verdict} (target ${report.target_usd:.4f} per student per month)",
+        f"  students: {report.students} registered, {report.active_students} active; "
+        f"{report.calls} paid calls",
+        f"  total ${report.total_usd:.4f}; per student mean ${report.mean_usd:.4f}, "
+        f"median ${report.median_usd:.4f}, p95 ${report.p95_usd:.4f}, max ${report.max_usd:.4f}",
+        f"  students over budget: {report.over_budget}",
+    ]
+    for title, totals in (("operation", report.by_operation), ("provider", report.by_provider)):
+        for name, value in sorted(totals.items()):
+            lines.append(f"  by {title}: {name} ${value:.4f}")
+    return "\n".join(lines)

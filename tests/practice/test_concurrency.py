@@ -1,0 +1,112 @@
+"""Concurrent requests for one student / one session, on separate connections, really at the same time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from src.database import get_session
+from src.models import Problem, Response, SessionStatus, Streak, Student
+from src.models import Session as PracticeSession
+from src.practice import service
+from src.practice.errors import ProblemNotCurrent, SessionClosed
+from tests.factories import hint_ladder
+
+pytestmark = pytest.mark.usefixtures("committed")
+T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)
+
+
+async def _seed() -> int:
+    async with get_session() as db:
+        for i in range(10):
+            db.add(
+                Problem(
+                    grade=6,
+                    topic=f"T{i % 3}",
+                    question_en="q",
+                    question_bn="প্র",
+                    answer=str(30 + i),
+                    hints=hint_ladder(),
+                    difficulty=1 + i % 3,
+                )
+            )
+        student = Student(telegram_id=777, name="Karim", grade=6)
+        db.add(student)
+        await db.flush()
+        return student.student_id
+
+
+async def _start(student_id: int, barrier: asyncio.Barrier) -> int:
+    async with get_session() as db:
+        await barrier.wait()
+        view = await service.start_daily_session(db, student_id, now=T0)
+        return view.session.session_id
+
+
+@pytest.mark.parametrize("clients", [2, 6])
+async def test_concurrent_starts_make_one_session(clients: int) -> None:
+    student_id = await _seed()
+    barrier = asyncio.Barrier(clients)
+    ids = await asyncio.gather(*(_start(student_id, barrier) for _ in range(clients)))
+    assert len(set(ids)) == 1
+    async with get_session() as db:
+        count = (await db.execute(select(func.count()).select_from(PracticeSession))).scalar_one()
+    assert count == 1
+
+
+async def _submit(
+    student_id: int, session_id: int, problem_id: int, text: str, barrier: asyncio.Barrier
+) -> str:
+    try:
+        async with get_session() as db:
+            await barrier.wait()
+            outcome = await service.submit_answer(
+                db, student_id, session_id, text, problem_id=problem_id, now=T0 + timedelta(minutes=5)
+            )
+            return "completed" if outcome.session_completed else "recorded"
+    except (ProblemNotCurrent, SessionClosed) as exc:
+        return exc.code
+
+
+async def test_concurrent_final_submits_complete_once() -> None:
+    student_id = await _seed()
+    async with get_session() as db:
+        view = await service.start_daily_session(db, student_id, now=T0)
+        sid, ids = view.session.session_id, list(view.session.problem_ids)
+        answers = {p.problem.problem_id: p.problem.answer for p in view.problems}
+        for pid in ids[:-1]:
+            await service.submit_answer(
+                db, student_id, sid, answers[pid], problem_id=pid, now=T0 + timedelta(minutes=1)
+            )
+    barrier = asyncio.Barrier(4)
+    results = await asyncio.gather(
+        *(_submit(student_id, sid, ids[-1], answers[ids[-1]], barrier) for _ in range(4))
+    )
+    assert sorted(results) == ["completed", "session_closed", "session_closed", "session_closed"]
+    async with get_session() as db:
+        session = await db.get(PracticeSession, sid)
+        assert session.status == SessionStatus.COMPLETED and session.problems_correct == 5
+        last = (
+            await db.execute(select(func.count()).select_from(Response).where(Response.problem_id == ids[-1]))
+        ).scalar_one()
+        assert last == 1
+        streak = await db.get(Streak, student_id)
+        assert streak.current_streak == 1
+
+
+async def test_concurrent_wrong_answers_are_all_kept_up_to_three() -> None:
+    student_id = await _seed()
+    async with get_session() as db:
+        view = await service.start_daily_session(db, student_id, now=T0)
+        sid, first = view.session.session_id, view.session.problem_ids[0]
+    barrier = asyncio.Barrier(5)
+    results = await asyncio.gather(*(_submit(student_id, sid, first, "0", barrier) for _ in range(5)))
+    assert sorted(results) == ["problem_not_current"] * 2 + ["recorded"] * 3
+    async with get_session() as db:
+        count = (
+            await db.execute(select(func.count()).select_from(Response).where(Response.problem_id == first))
+        ).scalar_one()
+    assert count == 3

@@ -1,0 +1,235 @@
+"""Practice services on the real database, with a controlled clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from src.database import DarsSession
+from src.models import Response, SessionStatus, Streak
+from src.models import Session as PracticeSession
+from src.practice import service
+from src.practice.errors import (
+    NoHintsLeft,
+    ProblemNotCurrent,
+    SessionClosed,
+    SessionExpired,
+    SessionNotFound,
+)
+from tests.factories import make_problem, make_student
+
+T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)  # 10:00 in Dhaka
+
+
+async def _library(db: DarsSession, grade: int = 7, count: int = 12) -> dict[int, str]:
+    answers = {}
+    for i in range(count):
+        problem = await make_problem(
+            db, grade=grade, topic=f"Topic {i % 4}", difficulty=1 + i % 3, answer=str(20 + i)
+        )
+        answers[problem.problem_id] = problem.answer
+    await make_problem(db, grade=8, answer="999")  # another grade: never chosen
+    return answers
+
+
+async def test_start_creates_five_problems_of_the_grade(db: DarsSession) -> None:
+    answers = await _library(db)
+    student = await make_student(db, grade=7)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    session = view.session
+    assert session.status == SessionStatus.IN_PROGRESS
+    assert len(session.problem_ids) == 5 and len(set(session.problem_ids)) == 5
+    assert set(session.problem_ids) <= set(answers)
+    assert session.expires_at - session.date == timedelta(minutes=30)
+    assert view.current is not None and view.current.position == 1 and not view.resumed
+
+
+async def test_start_resumes_then_replaces_expired(db: DarsSession) -> None:
+    await _library(db)
+    student = await make_student(db)
+    first = await service.start_daily_session(db, student.student_id, now=T0)
+    again = await service.start_daily_session(db, student.student_id, now=T0 + timedelta(minutes=29))
+    assert again.session.session_id == first.session.session_id and again.resumed
+    later = await service.start_daily_session(db, student.student_id, now=T0 + timedelta(minutes=31))
+    assert later.session.session_id != first.session.session_id
+    await db.refresh(first.session)
+    assert first.session.status == SessionStatus.ABANDONED
+
+
+async def _finish(
+    db: DarsSession, student_id: int, view: service.SessionView, answers: dict[int, str], now: datetime
+) -> service.AnswerOutcome:
+    outcome = None
+    for pid in view.session.problem_ids:
+        outcome = await service.submit_answer(
+            db, student_id, view.session.session_id, answers[pid], problem_id=pid, now=now
+        )
+    assert outcome is not None
+    return outcome
+
+
+async def test_full_session_completes_once_with_streak(db: DarsSession) -> None:
+    answers = await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    sid = view.session.session_id
+    first, second, *rest = view.session.problem_ids
+    wrong = await service.submit_answer(db, student.student_id, sid, "1", now=T0 + timedelta(minutes=1))
+    assert wrong.recorded and not wrong.is_correct and wrong.progress.attempts_left == 2
+    right = await service.submit_answer(
+        db, student.student_id, sid, f"the answer is {answers[first]}", now=T0 + timedelta(minutes=2)
+    )
+    assert right.is_correct and right.progress.finished
+    skipped = await service.skip_problem(
+        db, student.student_id, sid, problem_id=second, now=T0 + timedelta(minutes=3)
+    )
+    assert skipped.progress.skipped and skipped.progress.finished and not skipped.session_completed
+    for pid in rest[:-1]:
+        for _ in range(3):
+            await service.submit_answer(
+                db, student.student_id, sid, "0", problem_id=pid, now=T0 + timedelta(minutes=4)
+            )
+    last = await service.submit_answer(
+        db, student.student_id, sid, answers[rest[-1]], now=T0 + timedelta(minutes=10)
+    )
+    assert last.session_completed
+    session = last.view.session
+    assert session.problems_correct == 2
+    assert session.completed_at == T0 + timedelta(minutes=10)
+    assert session.total_time_seconds == 600
+    assert last.streak is not None and last.streak.current == 1
+    rows = (
+        (await db.execute(select(Response).where(Response.session_id == sid).order_by(Response.response_id)))
+        .scalars()
+        .all()
+    )
+    assert len(rows) == 1 + 1 + 1 + 2 * 3 + 1
+    assert rows[0].time_spent_seconds == 60 and rows[1].time_spent_seconds == 60
+    assert rows[2].student_answer == "" and rows[2].is_correct is False
+    with pytest.raises(SessionClosed):
+        await service.submit_answer(db, student.student_id, sid, "1", now=T0 + timedelta(minutes=11))
+
+
+async def test_non_answers_are_not_recorded(db: DarsSession) -> None:
+    await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    for text in ("hint", "জানি না", "", "hello"):
+        outcome = await service.submit_answer(db, student.student_id, view.session.session_id, text, now=T0)
+        assert not outcome.recorded and outcome.check.verdict == "not_an_answer"
+    count = (await db.execute(select(func.count()).select_from(Response))).scalar_one()
+    assert count == 0
+
+
+async def test_expired_session_refuses_answers_naming_expiry(db: DarsSession) -> None:
+    answers = await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    pid = view.session.problem_ids[0]
+    with pytest.raises(SessionExpired) as caught:
+        await service.submit_answer(
+            db, student.student_id, view.session.session_id, answers[pid], now=T0 + timedelta(minutes=30)
+        )
+    assert caught.value.expires_at == T0 + timedelta(minutes=30)
+    assert "2026-03-01T04:30:00+00:00" in caught.value.message
+
+
+async def test_other_students_session_is_not_found(db: DarsSession) -> None:
+    await _library(db)
+    owner = await make_student(db)
+    other = await make_student(db)
+    view = await service.start_daily_session(db, owner.student_id, now=T0)
+    with pytest.raises(SessionNotFound):
+        await service.submit_answer(db, other.student_id, view.session.session_id, "20", now=T0)
+    with pytest.raises(SessionNotFound):
+        await service.get_session_view(db, other.student_id, view.session.session_id)
+
+
+async def test_answer_to_wrong_problem_is_refused(db: DarsSession) -> None:
+    await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    with pytest.raises(ProblemNotCurrent):
+        await service.submit_answer(
+            db,
+            student.student_id,
+            view.session.session_id,
+            "20",
+            problem_id=view.session.problem_ids[1],
+            now=T0,
+        )
+
+
+async def test_hint_ladder_recorded_on_the_response(db: DarsSession) -> None:
+    answers = await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    sid, pid = view.session.session_id, view.session.problem_ids[0]
+    numbers = [
+        (await service.next_hint(db, student.student_id, sid, now=T0)).hint.hint_number for _ in range(3)
+    ]
+    assert numbers == [1, 2, 3]
+    with pytest.raises(NoHintsLeft):
+        await service.next_hint(db, student.student_id, sid, now=T0)
+    await service.submit_answer(db, student.student_id, sid, answers[pid], now=T0 + timedelta(minutes=1))
+    response = (await db.execute(select(Response).where(Response.session_id == sid))).scalar_one()
+    assert response.hints_used == 3
+    assert response.hints_viewed == [{"hint_number": n, "is_ai_generated": False} for n in (1, 2, 3)]
+    second_hint = await service.next_hint(db, student.student_id, sid, now=T0 + timedelta(minutes=2))
+    assert second_hint.hint.problem_id == view.session.problem_ids[1] and second_hint.hint.hint_number == 1
+
+
+async def test_completed_today_is_returned_and_next_dhaka_day_is_new(db: DarsSession) -> None:
+    answers = await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    await _finish(db, student.student_id, view, answers, T0 + timedelta(minutes=5))
+    same_day = await service.start_daily_session(
+        db, student.student_id, now=T0 + timedelta(hours=13, minutes=59)
+    )
+    assert same_day.session.session_id == view.session.session_id
+    assert same_day.session.status == SessionStatus.COMPLETED
+    next_day = await service.start_daily_session(
+        db, student.student_id, now=T0 + timedelta(hours=14)
+    )  # 18:00 UTC
+    assert next_day.session.session_id != view.session.session_id
+
+
+async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> None:
+    answers = await _library(db, count=40)
+    student = await make_student(db)
+    db.add(
+        Streak(
+            student_id=student.student_id,
+            current_streak=5,
+            longest_streak=5,
+            last_practice_date=datetime(2026, 2, 28).date(),
+        )
+    )
+    await db.flush()
+    # 23:50 Dhaka on 1 March, then 00:10 Dhaka on 2 March: consecutive local days 20 minutes apart.
+    late = datetime(2026, 3, 1, 17, 50, tzinfo=UTC)
+    view = await service.start_daily_session(db, student.student_id, now=late)
+    outcome = await _finish(db, student.student_id, view, answers, late + timedelta(minutes=5))
+    assert outcome.streak is not None and outcome.streak.current == 6
+    early = datetime(2026, 3, 1, 18, 10, tzinfo=UTC)
+    view2 = await service.start_daily_session(db, student.student_id, now=early)
+    outcome2 = await _finish(db, student.student_id, view2, answers, early + timedelta(minutes=5))
+    assert outcome2.streak is not None
+    assert (outcome2.streak.current, outcome2.streak.new_milestones) == (7, (7,))
+    streak = await db.get(Streak, student.student_id)
+    assert streak.milestones_achieved == [7] and streak.longest_streak == 7
+
+
+async def test_expire_sessions(db: DarsSession) -> None:
+    await _library(db)
+    a = await make_student(db)
+    b = await make_student(db)
+    old = await service.start_daily_session(db, a.student_id, now=T0)
+    fresh = await service.start_daily_session(db, b.student_id, now=T0 + timedelta(minutes=20))
+    assert await service.expire_sessions(db, now=T0 + timedelta(minutes=31)) == 1
+    statuses = dict((await db.execute(select(PracticeSession.session_id, PracticeSession.status))).all())
+    assert statuses[old.session.session_id] == SessionStatus.ABANDONED
+    assert statuses[fresh.session.session_id] == SessionStatus.IN_PROGRESS
