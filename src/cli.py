@@ -64,6 +64,36 @@ def _content(args: argparse.Namespace) -> int:
     return asyncio.run(load_command())
 
 
+def _sessions(args: argparse.Namespace) -> int:
+    from src.database import get_session
+    from src.practice.service import expire_sessions
+
+    async def run() -> int:
+        async with get_session() as db:
+            return await expire_sessions(db)
+
+    print(f"marked {asyncio.run(run())} expired session(s) abandoned")
+    return 0
+
+
+def _costs(args: argparse.Namespace) -> int:
+    from src.costs.report import BadMonth, format_report, month_bounds, monthly_report
+    from src.database import get_session
+
+    try:
+        month_bounds(args.month)
+    except BadMonth as exc:
+        print(f"dars: {exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        async with get_session() as db:
+            return format_report(await monthly_report(db, args.month))
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dars", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     content = commands.add_parser("content", help="the problem library")
     content.add_argument("action", choices=["validate", "load"])
     content.set_defaults(handler=_content)
+
+    sessions = commands.add_parser("sessions", help="practice sessions")
+    sessions.add_argument("action", choices=["expire"])
+    sessions.set_defaults(handler=_sessions)
+
+    costs = commands.add_parser("costs", help="AI costs against the per-student target")
+    costs.add_argument("action", choices=["report"])
+    costs.add_argument("--month", required=True, help="YYYY-MM, in the configured time zone")
+    costs.set_defaults(handler=_costs)
     return parser
 
 

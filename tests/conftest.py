@@ -27,7 +27,18 @@ from src.database import DarsSession
 from src.embedded_db import start_embedded_server, stop_embedded_servers
 from src.migrations import upgrade
 
-APP_TABLES = ("hint_views", "cost_records", "responses", "streaks", "sessions", "students", "problems")
+APP_TABLES = (
+    "telegram_updates",
+    "bot_chats",
+    "ai_hints",
+    "hint_views",
+    "cost_records",
+    "responses",
+    "streaks",
+    "sessions",
+    "students",
+    "problems",
+)
 
 
 def _asyncpg_dsn(url: str) -> tuple[str, dict[str, str]]:

@@ -9,7 +9,6 @@ Create Date: 2026-11-25 06:39:36.465248
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "5c1e0a7d2b91"

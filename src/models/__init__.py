@@ -1,6 +1,8 @@
 """The data layer's ORM models (contract: ../shared/spec/database-schema.md)."""
 
+from src.models.ai_hint import AiHint
 from src.models.base import Base
+from src.models.bot import BotChat, TelegramUpdate
 from src.models.cost_record import CostRecord
 from src.models.enums import ApiProvider, ConfidenceLevel, CostOperation, SessionStatus
 from src.models.hint_view import HintView
@@ -12,8 +14,10 @@ from src.models.student import Student
 
 __all__ = [
     "MILESTONES",
+    "AiHint",
     "ApiProvider",
     "Base",
+    "BotChat",
     "ConfidenceLevel",
     "CostOperation",
     "CostRecord",
@@ -24,4 +28,5 @@ __all__ = [
     "SessionStatus",
     "Streak",
     "Student",
+    "TelegramUpdate",
 ]
