@@ -6,11 +6,28 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from src.config import ConfigError, get_settings
 
 logger = logging.getLogger("dars")
+T = TypeVar("T")
+
+
+def run_async(work: Coroutine[Any, Any, T]) -> T:
+    """Run one async CLI step in its own event loop, closing the engine's pooled connections in that same
+    loop: connections must not outlive the loop that opened them (the server runs in another one)."""
+
+    async def wrapped() -> T:
+        from src.database import dispose_engine
+
+        try:
+            return await work
+        finally:
+            await dispose_engine()
+
+    return asyncio.run(wrapped())
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -33,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _load_library_on_start() -> None:
     from src.content.commands import load_command
 
-    code = asyncio.run(load_command())
+    code = run_async(load_command())
     if code != 0:
         raise SystemExit(code)
 
@@ -61,7 +78,7 @@ def _content(args: argparse.Namespace) -> int:
 
     if args.action == "validate":
         return validate_command()
-    return asyncio.run(load_command())
+    return run_async(load_command())
 
 
 def _sessions(args: argparse.Namespace) -> int:
@@ -72,7 +89,7 @@ def _sessions(args: argparse.Namespace) -> int:
         async with get_session() as db:
             return await expire_sessions(db)
 
-    print(f"marked {asyncio.run(run())} expired session(s) abandoned")
+    print(f"marked {run_async(run())} expired session(s) abandoned")
     return 0
 
 
@@ -90,7 +107,7 @@ def _costs(args: argparse.Namespace) -> int:
         async with get_session() as db:
             return format_report(await monthly_report(db, args.month))
 
-    print(asyncio.run(run()))
+    print(run_async(run()))
     return 0
 
 

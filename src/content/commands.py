@@ -1,0 +1,39 @@
+"""`dars content validate` and `dars content load`: what the CLI calls, printing for a person."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from src.content.library import DEFAULT_LIBRARY_PATH, LibraryError
+from src.content.loader import load_library
+from src.content.validate import check_library, print_report
+
+
+def validate_command(path: Path | None = None) -> int:
+    """Print every fault and a summary of the library; 0 when there are no faults, else 1."""
+    root = DEFAULT_LIBRARY_PATH if path is None else path
+    check = check_library(root)
+    print_report(check, Path.cwd(), sys.stdout)
+    return 1 if check.faults else 0
+
+
+async def load_command(path: Path | None = None) -> int:
+    """Validate, then upsert the library in one transaction; 0 on success, 1 if the library has faults."""
+    from src.database import get_session  # here so that `validate` works without database settings
+
+    root = DEFAULT_LIBRARY_PATH if path is None else path
+    check = check_library(root)
+    if check.faults:
+        for fault in check.faults:
+            print(fault.format(Path.cwd()), file=sys.stderr)
+        print(f"not loaded: {len(check.faults)} fault(s); run `dars content validate`", file=sys.stderr)
+        return 1
+    try:
+        async with get_session() as db:
+            report = await load_library(db, check.problems)
+    except LibraryError as exc:  # only if validation disagrees with itself; keep the message readable
+        print(f"not loaded: {exc}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0

@@ -1,0 +1,247 @@
+"""The validator's rules, one function per concern, each yielding (rule, message) or Faults.
+
+Rule names are what teachers see (`path:id: rule: message`) and what docs/teachers-guide.md explains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from fractions import Fraction
+
+import sympy
+
+from src.answers.canonical import CanonicalAnswerError, parse_canonical, values_equal
+from src.answers.check import infer_kind
+from src.answers.kinds import AnswerKind
+from src.content.library import Fault, LibraryProblem
+from src.content.reveal import find_reveal
+from src.content.solutions import SolutionError, evaluate_solution
+
+GRADES = (6, 7, 8)
+DIFFICULTIES = (1, 2, 3)
+HINT_COUNT = 3
+
+Finding = tuple[str, str]  # (rule, message)
+
+_BENGALI_LETTER = re.compile(r"[\u0980-\u09e5\u09f0-\u09f2\u09f4-\u09ff]")  # the block minus digits and ৳
+_BENGALI_DIGIT = re.compile(r"[০-৯]")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+# Latin words that slip into Bengali text: units and abbreviations that have Bengali spellings.
+_UNITS = ("cm", "mm", "km", "kg", "gm", "mg", "ml", "tk", "rs", "sq", "hr", "min", "sec")
+_LATIN_WORDS_IN_BENGALI = frozenset(
+    {*_UNITS, "hcf", "lcm", "gcd", "the", "and", "of", "is", "in", "to", "per"}
+)
+_BARE_NUMBER = re.compile(r"\s*-?\d+(\.\d+)?\s*")
+
+
+def _snippet(text: str, match: re.Match[str]) -> str:
+    start, end = max(match.start() - 12, 0), min(match.end() + 12, len(text))
+    return f"…{text[start:end]}…" if (start or end < len(text)) else text
+
+
+def check_header(problem: LibraryProblem) -> Iterator[Finding]:
+    if problem.grade not in GRADES:
+        yield "grade", f"grade {problem.grade} is not one of 6, 7, 8"
+    elif not problem.grade * 1000 < problem.id < (problem.grade + 1) * 1000:
+        low, high = problem.grade * 1000 + 1, problem.grade * 1000 + 999
+        yield "id-range", f"id {problem.id} is outside grade {problem.grade}'s range {low}..{high}"
+    folder = re.fullmatch(r"grade(\d+)", problem.file.parent.name)
+    if folder and int(folder.group(1)) != problem.grade:
+        yield "file-location", f"file is in {folder.group()}/ but says grade {problem.grade}"
+    if problem.difficulty not in DIFFICULTIES:
+        yield "difficulty", f"difficulty {problem.difficulty} is not 1, 2 or 3"
+
+
+def check_hints(problem: LibraryProblem) -> Iterator[Finding]:
+    if len(problem.hints) != HINT_COUNT:
+        yield "hints", f"has {len(problem.hints)} hints; exactly {HINT_COUNT} are needed"
+    for language in ("en", "bn"):
+        texts = [getattr(hint, language) for hint in problem.hints]
+        for index, text in enumerate(texts):
+            if text in texts[:index]:
+                yield "hints", f"hint {index + 1} ({language}) repeats an earlier hint"
+        question = problem.question_en if language == "en" else problem.question_bn
+        if question in texts:
+            yield "hints", f"a hint ({language}) repeats the question"
+
+
+def check_answer(problem: LibraryProblem) -> Iterator[Finding]:
+    """Answer parses in its kind, the kind is the one the checker infers, and the solution agrees."""
+    try:
+        answer_value = parse_canonical(problem.answer, problem.answer_kind)
+    except CanonicalAnswerError as exc:
+        yield "answer", f"{problem.answer!r} is not a valid {problem.answer_kind} answer: {exc}"
+        return
+    inferred = infer_kind(problem.answer)
+    if inferred != problem.answer_kind:
+        yield (
+            "answer-kind",
+            f"answer_kind is {problem.answer_kind} but {problem.answer!r} reads as {inferred}",
+        )
+    if _BARE_NUMBER.fullmatch(problem.solution):
+        yield (
+            "solution-trivial",
+            f"solution {problem.solution!r} restates a number instead of computing the answer "
+            "from the question's data",
+        )
+    try:
+        solution_value = evaluate_solution(problem.solution)
+    except SolutionError as exc:
+        yield "solution", f"solution {problem.solution!r} {exc}"
+        return
+    try:
+        agrees = values_equal(problem.answer_kind, answer_value, solution_value)
+    except (ValueError, TypeError, sympy.SympifyError) as exc:
+        agrees = False
+        detail = f" ({type(exc).__name__}: {exc})"
+    else:
+        detail = ""
+    if not agrees:
+        yield (
+            "solution-value",
+            f"solution {problem.solution!r} gives {solution_value}, which does not equal the "
+            f"answer {problem.answer!r}{detail}",
+        )
+
+
+def check_reveals(problem: LibraryProblem) -> Iterator[Finding]:
+    try:
+        parse_canonical(problem.answer, problem.answer_kind)
+    except CanonicalAnswerError:
+        return  # reported by check_answer; nothing to compare against
+    for number, hint in enumerate(problem.hints, start=1):
+        for language in ("en", "bn"):
+            hit = find_reveal(getattr(hint, language), problem.answer, problem.answer_kind)
+            if hit is not None:
+                yield "hint-reveals", f"hint {number} ({language}) contains the answer as {hit!r}"
+
+
+def _bengali_findings(field: str, text: str) -> Iterator[Finding]:
+    digit = _ASCII_DIGIT.search(text)
+    if digit:
+        yield "bn-digits", f"{field} has ASCII digits ({_snippet(text, digit)}); use ০-৯"
+    for run in _LATIN_RUN.finditer(text):
+        word = run.group()
+        # Single letters are variables (x, a), capitals are geometry labels (ABC); anything else is
+        # English that should have been translated.
+        if word.isupper() and word.lower() not in _LATIN_WORDS_IN_BENGALI:
+            continue
+        if word.islower() and len(word) <= 3 and word not in _LATIN_WORDS_IN_BENGALI:
+            continue
+        yield "bn-script", f"{field} has the Latin word {word!r}; write it in Bengali"
+
+
+def _english_findings(field: str, text: str) -> Iterator[Finding]:
+    digit = _BENGALI_DIGIT.search(text)
+    if digit:
+        yield "en-digits", f"{field} has Bengali digits ({_snippet(text, digit)}); use 0-9"
+    letter = _BENGALI_LETTER.search(text)
+    if letter:
+        yield "en-script", f"{field} has Bengali text ({_snippet(text, letter)})"
+
+
+def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
+    yield from _english_findings("question_en", problem.question_en)
+    yield from _bengali_findings("question_bn", problem.question_bn)
+    for number, hint in enumerate(problem.hints, start=1):
+        yield from _english_findings(f"hint {number} en", hint.en)
+        yield from _bengali_findings(f"hint {number} bn", hint.bn)
+
+
+PER_PROBLEM_CHECKS = (check_header, check_hints, check_answer, check_reveals, check_scripts)
+
+
+def problem_faults(problem: LibraryProblem) -> Iterator[Fault]:
+    for check in PER_PROBLEM_CHECKS:
+        try:
+            findings = list(check(problem))
+        except Exception as exc:  # one odd problem must not hide the report on the other 279
+            what = check.__name__.removeprefix("check_")
+            findings = [("unchecked", f"{what} could not be checked: {type(exc).__name__}: {exc}")]
+        for rule, message in findings:
+            yield Fault(problem.file, problem.id, rule, message)
+
+
+def _where(problem: LibraryProblem) -> str:
+    return f"{problem.file.name}:{problem.id}"
+
+
+def duplicate_id_faults(problems: Sequence[LibraryProblem]) -> Iterator[Fault]:
+    by_id: dict[int, list[LibraryProblem]] = defaultdict(list)
+    for problem in problems:
+        by_id[problem.id].append(problem)
+    for group in by_id.values():
+        for later in group[1:]:
+            yield Fault(later.file, later.id, "id-duplicate", f"id already used by {_where(group[0])}")
+
+
+def normalised_question(text: str) -> str:
+    """Question text with case, spacing, punctuation and digit script folded away."""
+    text = unicodedata.normalize("NFC", text).translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))
+    # Marks (category M) stay: Bengali vowel signs are not alphanumeric, but they change the word.
+    return "".join(c for c in text.casefold() if unicodedata.category(c)[0] in "LNM")
+
+
+def question_numbers(text: str) -> tuple[Fraction, ...]:
+    """The numbers a question uses, as a sorted multiset; 1,250 and 0.50 read as 1250 and 1/2."""
+    folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    return tuple(sorted(Fraction(n) for n in re.findall(r"\d+(?:\.\d+)?", folded)))
+
+
+def duplicate_problem_faults(problems: Sequence[LibraryProblem]) -> Iterator[Fault]:
+    """Same question text (either language, anywhere), or a reworded twin.
+
+    A twin has the same grade and topic, the same numbers in its question, and an equal answer:
+    changing only the names and the story does not make a new exercise.
+    """
+    seen_text: dict[tuple[str, str], LibraryProblem] = {}
+    seen_numbers: dict[tuple[int, str, tuple[Fraction, ...]], list[LibraryProblem]] = defaultdict(list)
+    for problem in problems:
+        reported = False
+        for language, question in (("en", problem.question_en), ("bn", problem.question_bn)):
+            key = (language, normalised_question(question))
+            first = seen_text.setdefault(key, problem)
+            if first is not problem and not reported:
+                reported = True
+                yield Fault(
+                    problem.file,
+                    problem.id,
+                    "duplicate",
+                    f"question_{language} is the same as {_where(first)}'s",
+                )
+        numbers = question_numbers(problem.question_en)
+        if not numbers:
+            continue
+        group = seen_numbers[(problem.grade, problem.topic, numbers)]
+        twin = next((other for other in group if _same_answer(other, problem)), None)
+        if twin is not None and not reported:
+            yield Fault(
+                problem.file,
+                problem.id,
+                "duplicate",
+                f"same numbers and answer as {_where(twin)} in the same topic (a reworded copy)",
+            )
+        group.append(problem)
+
+
+def _same_answer(one: LibraryProblem, other: LibraryProblem) -> bool:
+    if one.answer_kind != other.answer_kind:
+        return False
+    if one.answer == other.answer:
+        return True
+    try:
+        kind: AnswerKind = one.answer_kind
+        return bool(
+            values_equal(kind, parse_canonical(one.answer, kind), parse_canonical(other.answer, kind))
+        )
+    except (CanonicalAnswerError, ValueError, TypeError):
+        return False
+
+
+def library_faults(problems: Sequence[LibraryProblem]) -> Iterator[Fault]:
+    yield from duplicate_id_faults(problems)
+    yield from duplicate_problem_faults(problems)
