@@ -235,9 +235,6 @@ def test_set_reveal_in_any_order(tmp_path: Path) -> None:
     assert rules(faults) == {"hint-reveals"} and len(faults) == 2
 
 
-@pytest.mark.xfail(
-    reason="src.answers.canonical.values_equal(SET, EmptySet, EmptySet) is False", strict=False
-)
 def test_empty_set_answer(tmp_path: Path) -> None:
     problem = good_problem(
         answer_kind="set",

@@ -1,0 +1,126 @@
+"""Messages that are not attempts at the answer: requests for a hint, help, skipping, greetings.
+
+These must never be recorded as wrong answers. A message with digits in it is treated as an attempt
+(apart from absurdly long numbers), so "hint: is it 12?" is read as an answer, not a request.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from src.answers.normalize import MAX_TEXT_LENGTH, fold, fold_word
+
+MAX_INTEGER_DIGITS = 15
+
+
+class NonAnswer(StrEnum):
+    HINT = "hint"
+    HELP = "help"
+    DONT_KNOW = "dont_know"
+    SKIP = "skip"
+    GREETING = "greeting"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    TOO_LARGE = "too_large"
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(fold_word(phrase).split()) for phrase in text.strip().split(";"))
+
+
+# A message is a request when it contains one of these phrases (as whole words) and no digits.
+_KEYWORDS: tuple[tuple[NonAnswer, tuple[tuple[str, ...], ...]], ...] = (
+    (
+        NonAnswer.DONT_KNOW,
+        _phrases(
+            "don't know;dont know;do not know;didn't understand;dont understand;don't understand;"
+            "do not understand;idk;i dunno;dunno;no idea;not sure;no clue;can't solve;cant solve;"
+            "জানি না;জানিনা;জানি নাহ;জানিনে;বুঝতে পারছি না;বুঝতে পারছিনা;বুঝি না;বুঝিনা;বুঝিনি;"
+            "বুঝলাম না;পারি না;পারিনা;পারছি না;পারছিনা;পারব না;পারবো না;পারলাম না;জানা নেই;"
+            "jani na;janina;jani nah;bujhi na;bujhina;bujhini;bujhte parchi na;pari na;parina;"
+            "parchi na;parbo na"
+        ),
+    ),
+    (NonAnswer.HINT, _phrases("hint;hints;clue;ইঙ্গিত;হিন্ট;হিন্টস;ক্লু;ingit")),
+    (NonAnswer.HELP, _phrases("help;helps;সাহায্য;হেল্প;সাহায্য করো;sahajjo;shahajjo;help koro")),
+    (
+        NonAnswer.SKIP,
+        _phrases(
+            "skip;pass;next;next one;next question;বাদ;বাদ দাও;বাদ দিলাম;স্কিপ;পাস;পরের টা;পরেরটা;"
+            "পরের প্রশ্ন;পরেরটায়;অন্য প্রশ্ন;bad dao;porer ta;porerta;porer prosno"
+        ),
+    ),
+)
+# Greetings only when they are the whole message (with polite filler): "hi, it's 12" is an answer.
+_GREETINGS = sorted(
+    _phrases(
+        "hi;hii;hiii;hello;helo;hello there;hey;heyy;yo;salam;salaam;slm;assalamu alaikum;"
+        "assalamualaikum;assalamu alaikum wa rahmatullah;as salamu alaikum;asalamualaikum;"
+        "good morning;good afternoon;good evening;good night;how are you;kemon acho;"
+        "সালাম;আসসালামু আলাইকুম;আসসালামুআলাইকুম;আস সালামু আলাইকুম;আসসালামু আলাইকুম ওয়া রাহমাতুল্লাহ;"
+        "হ্যালো;হেলো;হাই;শুভ সকাল;শুভ সন্ধ্যা;নমস্কার;আদাব;কেমন আছো;কেমন আছেন"
+    ),
+    key=len,
+    reverse=True,
+)
+_FILLER = frozenset(
+    fold_word(word)
+    for phrase in _phrases(
+        "please pls plz plzz sir madam maam miss apu apa bhai vai bhaiya vaiya teacher dars there "
+        "everyone all me a an the give can i get need want some one this again ok okay "
+        "ভাই আপু স্যার ম্যাডাম ম্যাম দয়া করে একটু একটা দাও দিন দেন চাই লাগবে আমাকে আমার প্লিজ "
+        "ekta ektu dao den chai lagbe amake"
+    )
+    for word in phrase
+)
+# Bengali vowel signs are combining marks, which \w does not match: take the whole block as letters.
+_WORD = re.compile(r"[\u0980-\u09ff]+|[^\W_]+(?:'[^\W_]+)?")
+_BLANK = re.compile(r"[\s.,!;:'\"~_*\-]*")
+_QUESTION_MARKS = re.compile(r"[\s?¿؟]*\?[\s?¿؟]*")
+_DIGIT_RUN = re.compile(r"[0-9](?:[0-9]|,(?=[0-9]))*")
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+
+
+def _too_many_digits(text: str) -> bool:
+    return any(len(run.replace(",", "").lstrip("0")) > MAX_INTEGER_DIGITS for run in _DIGIT_RUN.findall(text))
+
+
+def classify_non_answer(text: str) -> NonAnswer | None:
+    """Which kind of non-answer `text` is, or None when it looks like an attempt at an answer."""
+    if not isinstance(text, str) or not text.strip():
+        return NonAnswer.EMPTY
+    if len(text) > MAX_TEXT_LENGTH:
+        return NonAnswer.TOO_LONG
+    folded = fold(text)
+    if _BLANK.fullmatch(folded):
+        return NonAnswer.EMPTY
+    if _QUESTION_MARKS.fullmatch(folded):
+        return NonAnswer.DONT_KNOW
+    if any(char.isdigit() for char in folded):
+        return NonAnswer.TOO_LARGE if _too_many_digits(folded) else None
+    words = _WORD.findall(folded.replace("’", "'"))
+    if not words:
+        return None
+    for category, phrases in _KEYWORDS:
+        if any(_contains(words, phrase) for phrase in phrases):
+            return category
+    return NonAnswer.GREETING if _only_greetings(words) else None
+
+
+def _only_greetings(words: list[str]) -> bool:
+    """Greetings and polite filler, and nothing else ("hi, hello sir" but not "hi, 12 or 13")."""
+    greeted = False
+    while words:
+        if words[0] in _FILLER:
+            words = words[1:]
+            continue
+        phrase = next((p for p in _GREETINGS if tuple(words[: len(p)]) == p), None)
+        if phrase is None:
+            return False
+        words, greeted = words[len(phrase) :], True
+    return greeted

@@ -1,0 +1,90 @@
+"""One spelling for what students type on phones: digits, minus signs, operators, spaces, case.
+
+Everything downstream (the tokenizer, the phrase and unit rules, the word lists) sees only the folded
+form, so each rule is written once for ASCII and for Bengali input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_TEXT_LENGTH = 500  # longer messages are not answers; also bounds every later step's work
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_VULGAR_FRACTIONS = {
+    "½": "1/2",
+    "⅓": "1/3",
+    "⅔": "2/3",
+    "¼": "1/4",
+    "¾": "3/4",
+    "⅕": "1/5",
+    "⅖": "2/5",
+    "⅗": "3/5",
+    "⅘": "4/5",
+    "⅙": "1/6",
+    "⅚": "5/6",
+    "⅛": "1/8",
+    "⅜": "3/8",
+    "⅝": "5/8",
+    "⅞": "7/8",
+}
+_VULGAR_RUN = re.compile("([0-9০-৯]?)([" + "".join(_VULGAR_FRACTIONS) + "])")
+
+# Decimal digits of the scripts a Bangladeshi phone keyboard can produce; NFKC handles fullwidth ones.
+_DIGIT_BLOCKS = (0x09E6, 0x0966, 0x0660, 0x06F0)  # Bengali, Devanagari, Arabic-Indic, Persian
+_DIGITS = {block + i: str(i) for block in _DIGIT_BLOCKS for i in range(10)}
+_BENGALI_TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+_ASCII_TO_BENGALI = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+_CHARACTERS: dict[int, str | None] = {
+    **_DIGITS,
+    **{ord(c): "-" for c in "−–—‒―‐‑﹣－⁃"},  # every dash a phone may insert is a minus to a student
+    **{ord(c): "*" for c in "×✕✖·⋅•∙∗"},
+    **{ord(c): "/" for c in "÷∕⁄"},
+    **{ord(c): "'" for c in "‘’ʼ`´"},
+    **{ord(c): '"' for c in "“”"},
+    **{ord(c): "," for c in "،、"},
+    **{ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"},
+    **{ord(c): " " for c in "\u200a\u202f\u205f\u3000\t\n\r\v\f"},
+    # Zero-width characters only change how Bengali renders, never what was typed.
+    **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"},
+}
+_SPACES = re.compile(r" +")
+
+
+def _superscript(match: re.Match[str]) -> str:
+    digits = "".join(_SUPERSCRIPTS[c] for c in match.group())
+    return f"^({digits})" if digits.startswith(("-", "+")) else f"^{digits}"
+
+
+def _vulgar(match: re.Match[str]) -> str:
+    lead, fraction = match.group(1), _VULGAR_FRACTIONS[match.group(2)]
+    return f"{lead} {fraction}" if lead else fraction
+
+
+def fold(text: str) -> str:
+    """Normalise a message: ASCII digits and operators, lower case, single spaces, NFKC letters.
+
+    Superscripts and vulgar fractions are rewritten before NFKC, which would otherwise turn x² into
+    x2 and 1½ into 11⁄2. NFKC also composes Bengali consistently (য় typed either way reads the same).
+    """
+    text = _SUPERSCRIPT_RUN.sub(_superscript, text)
+    text = _VULGAR_RUN.sub(_vulgar, text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_CHARACTERS).replace("**", "^")
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_word(text: str) -> str:
+    """The form word lists are stored in, so that they compare equal to folded input."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def to_bengali_digits(text: str) -> str:
+    return text.translate(_ASCII_TO_BENGALI)
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_BENGALI_TO_ASCII)
