@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +61,34 @@ class Settings(BaseSettings):
         default=60.0, ge=0, description="How often the API marks expired sessions abandoned; 0 = never."
     )
 
+    # The AI tutor (src/tutor). Without a key every hint is the curated one and no answer is judged by AI.
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, description="Claude API key; unset = curated hints only, no AI answer judging."
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, description="Override of the Messages API address (a proxy or a local fake)."
+    )
+    dars_claude_model: str = Field(default="claude-haiku-4-5", min_length=1)
+    # A chat bot cannot wait minutes: each attempt gets this long, and the SDK retries this many times.
+    dars_claude_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    dars_claude_max_retries: int = Field(default=2, ge=0, le=5)
+
+    # The Telegram bot (src/bot): webhook when TELEGRAM_WEBHOOK_URL is set, else long polling when only the
+    # token is set, else off.
+    telegram_webhook_url: str | None = Field(
+        default=None, description="Public https URL Telegram posts updates to (…/telegram/webhook)."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="X-Telegram-Bot-Api-Secret-Token; unset = derived from the bot token."
+    )
+    telegram_api_base_url: str | None = Field(
+        default=None, description="Bot API base URL (a local Bot API server or a fake); unset = Telegram's."
+    )
+    dars_reminder_time: str = Field(default="18:00", description="Daily reminder, HH:MM in DARS_TIMEZONE.")
+    dars_telegram_global_rate: float = Field(
+        default=25.0, gt=0, le=1000, description="Messages per second the bot sends across all chats."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_url(cls, value: str | None) -> str | None:
@@ -72,6 +102,40 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_unset(cls, value: object) -> object:
         # An empty variable must not become a valid (empty) token.
+        return None if isinstance(value, str) and value.strip() == "" else value
+
+    @field_validator("telegram_webhook_url", "telegram_api_base_url")
+    @classmethod
+    def _blank_url_is_unset(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.strip()
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _valid_webhook_secret(cls, value: object) -> object:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -; blank means unset.
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return None
+        if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return raw
+
+    @field_validator("dars_reminder_time")
+    @classmethod
+    def _valid_reminder_time(cls, value: str) -> str:
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
+        if match is None:
+            raise ValueError("must be HH:MM (24-hour clock), e.g. 18:00")
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+    @field_validator("anthropic_api_key", "anthropic_base_url", mode="before")
+    @classmethod
+    def _blank_tutor_setting_is_unset(cls, value: object) -> object:
+        # An empty ANTHROPIC_API_KEY= line means "no key", not a key that fails on every call.
         return None if isinstance(value, str) and value.strip() == "" else value
 
     @field_validator("dars_timezone")
@@ -93,6 +157,11 @@ class Settings(BaseSettings):
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.dars_timezone)
+
+    @property
+    def reminder_time(self) -> time:
+        hours, minutes = self.dars_reminder_time.split(":")
+        return time(int(hours), int(minutes))
 
     @property
     def pricing(self) -> dict[str, ModelPrice]:

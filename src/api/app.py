@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from src.api import admin, sessions, students
+from src.api.errors import install_error_handlers
+from src.api.expiry import expire_periodically
+from src.config import get_settings
 from src.database import check_connection, dispose_engine
 
+DESCRIPTION = """
+Daily maths practice for grade 6-8 students in Bangladesh, in Bengali and English.
 
-@asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    yield
-    await dispose_engine()
+**Students** call from the Telegram Mini App with `Authorization: tma <initData>` (the raw
+`Telegram.WebApp.initData`, checked against the bot token and its age). **Operators** use
+`Authorization: Bearer <ADMIN_TOKEN>` on the `/admin` routes.
+
+Every failure has one shape: `{"error": {"code": "...", "message": "...", "details": {...}}}`.
+"""
 
 
-def create_app() -> FastAPI:
+def make_lifespan(
+    expiry_interval_seconds: float | None,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        interval = (
+            get_settings().session_expiry_interval_seconds
+            if expiry_interval_seconds is None
+            else expiry_interval_seconds
+        )
+        expiry = asyncio.create_task(expire_periodically(interval), name="dars-expire") if interval else None
+        try:
+            yield
+        finally:
+            if expiry is not None:
+                expiry.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await expiry
+            await dispose_engine()
+
+    return lifespan
+
+
+def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
+    """The API. `expiry_interval_seconds` overrides SESSION_EXPIRY_INTERVAL_SECONDS (0 = no expiry job)."""
     app = FastAPI(
         title="Dars",
         summary="Daily maths practice for grade 6-8 students in Bangladesh, in Bengali and English.",
+        description=DESCRIPTION,
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=make_lifespan(expiry_interval_seconds),
     )
+    install_error_handlers(app)
 
     @app.get(
         "/health",
@@ -36,4 +72,7 @@ def create_app() -> FastAPI:
         body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
         return JSONResponse(body, status_code=200 if database_ok else 503)
 
+    app.include_router(students.router)
+    app.include_router(sessions.router)
+    app.include_router(admin.router)
     return app

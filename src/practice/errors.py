@@ -40,3 +40,7 @@ class ProblemNotCurrent(Conflict):
 
 class NoHintsLeft(Conflict):
     code = "no_hints_left"
+
+
+class NoProblemsAvailable(Conflict):
+    code = "no_problems"

@@ -19,6 +19,7 @@ from src.models import HintView, Problem, Response, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
     NoHintsLeft,
+    NoProblemsAvailable,
     ProblemNotCurrent,
     SessionClosed,
     SessionExpired,
@@ -117,10 +118,20 @@ async def start_daily_session(
         .scalars()
         .first()
     )
-    if done_today is not None and local_day(done_today.date, get_settings().timezone) == today:
+    # "Done today" by the day it was completed: the same day the streak counted it on.
+    finished_on = done_today.completed_at or done_today.date if done_today is not None else None
+    if (
+        done_today is not None
+        and finished_on is not None
+        and local_day(finished_on, get_settings().timezone) == today
+    ):
         return await load_view(db, done_today, resumed=True)
 
     picks = await _choose_for(db, student, now, seed if seed is not None else _daily_seed(student_id, now))
+    if not picks:
+        raise NoProblemsAvailable(
+            f"no problems are loaded for grade {student.grade} yet", grade=student.grade
+        )
     session = PracticeSession(
         student_id=student_id,
         date=now,
@@ -193,10 +204,11 @@ async def _open_problem(
 ) -> tuple[SessionView, ProblemProgress]:
     """Lock the session and return it with its current problem, refusing closed or expired sessions."""
     session = await _owned_session(db, student_id, session_id, lock=True)
+    # Expiry first: whether the periodic job has already marked it abandoned must not change the answer.
+    if session.status != SessionStatus.COMPLETED and now >= session.expires_at:
+        raise SessionExpired(session.expires_at)
     if session.status != SessionStatus.IN_PROGRESS:
         raise SessionClosed(f"session {session_id} is {session.status.value}", status=session.status.value)
-    if now >= session.expires_at:
-        raise SessionExpired(session.expires_at)
     view = await load_view(db, session)
     current = view.current
     if current is None:  # every problem finished but not completed: cannot happen, but never crash on it

@@ -233,3 +233,27 @@ async def test_expire_sessions(db: DarsSession) -> None:
     statuses = dict((await db.execute(select(PracticeSession.session_id, PracticeSession.status))).all())
     assert statuses[old.session.session_id] == SessionStatus.ABANDONED
     assert statuses[fresh.session.session_id] == SessionStatus.IN_PROGRESS
+
+
+async def test_grade_without_problems_is_a_clear_error(db: DarsSession) -> None:
+    from src.practice.errors import NoProblemsAvailable
+
+    await _library(db, grade=7)
+    student = await make_student(db, grade=6)
+    with pytest.raises(NoProblemsAvailable, match="grade 6"):
+        await service.start_daily_session(db, student.student_id, now=T0)
+    assert (await db.execute(select(func.count()).select_from(PracticeSession))).scalar_one() == 0
+
+
+async def test_expired_is_reported_the_same_before_and_after_the_expiry_job(db: DarsSession) -> None:
+    await _library(db)
+    student = await make_student(db)
+    view = await service.start_daily_session(db, student.student_id, now=T0)
+    late = T0 + timedelta(minutes=45)
+    with pytest.raises(SessionExpired):
+        await service.submit_answer(db, student.student_id, view.session.session_id, "1", now=late)
+    assert await service.expire_sessions(db, now=late) == 1
+    with pytest.raises(SessionExpired):
+        await service.submit_answer(db, student.student_id, view.session.session_id, "1", now=late)
+    with pytest.raises(SessionExpired):
+        await service.next_hint(db, student.student_id, view.session.session_id, now=late)

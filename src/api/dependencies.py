@@ -1,0 +1,123 @@
+"""What a route needs: the request's database session, the time, and who is calling.
+
+The database session is a `scope="function"` dependency: FastAPI closes it (commit, or rollback on any
+exception) when the route function returns, before the response is sent. So a client never sees a
+success whose transaction then failed to commit, and a domain error raised after a flush rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.auth.admin import check_admin_token
+from src.auth.errors import AdminNotAuthenticated, AuthNotConfigured, Forbidden, NotAuthenticated
+from src.auth.telegram import TelegramUser, validate_init_data
+from src.config import Settings, get_settings
+from src.database import get_session
+from src.models import Student
+from src.practice import students
+from src.practice.ports import AnswerJudge, HintSource
+
+
+def clock() -> datetime:
+    """The current time (UTC). Tests override this dependency to move time."""
+    return datetime.now(UTC)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+async def database() -> AsyncIterator[AsyncSession]:
+    """One session per request, committed once at the end, rolled back on any error."""
+    async with get_session() as db:
+        yield db
+
+
+def hint_source() -> HintSource | None:
+    """Where hints come from besides the curated ladder (the AI tutor overrides this); None = curated."""
+    return None
+
+
+def answer_judge() -> AnswerJudge | None:
+    """Who decides answers the checker cannot (the AI tutor overrides this); None = not recorded."""
+    return None
+
+
+Now = Annotated[datetime, Depends(clock)]
+Hints = Annotated[HintSource | None, Depends(hint_source)]
+Judge = Annotated[AnswerJudge | None, Depends(answer_judge)]
+AppSettings = Annotated[Settings, Depends(settings)]
+Db = Annotated[AsyncSession, Depends(database, scope="function")]
+
+telegram_scheme = APIKeyHeader(
+    name="Authorization",
+    scheme_name="TelegramInitData",
+    description="`tma <initData>`: the raw `Telegram.WebApp.initData` string of the Mini App.",
+    auto_error=False,
+)
+admin_scheme = HTTPBearer(
+    scheme_name="AdminToken",
+    description="`Bearer <ADMIN_TOKEN>`: operators only.",
+    auto_error=False,
+)
+
+
+def _verify_telegram(authorization: str | None, config: Settings, now: datetime) -> TelegramUser:
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    if not scheme:
+        raise NotAuthenticated("send the Mini App's initData as `Authorization: tma <initData>`")
+    if scheme.lower() == "bearer":
+        raise Forbidden("an operator token cannot act as a student; use the /admin routes")
+    if scheme.lower() != "tma" or not credentials.strip():
+        raise NotAuthenticated("the Authorization header must be `tma <initData>`")
+    if config.telegram_bot_token is None:
+        raise AuthNotConfigured("student sign-in is disabled: TELEGRAM_BOT_TOKEN is not set")
+    verified = validate_init_data(
+        credentials.strip(),
+        config.telegram_bot_token.get_secret_value(),
+        now=now,
+        max_age=timedelta(seconds=config.telegram_init_data_max_age_seconds),
+    )
+    return verified.user
+
+
+async def telegram_user(
+    authorization: Annotated[str | None, Security(telegram_scheme)], config: AppSettings, now: Now
+) -> TelegramUser:
+    """The Telegram user whose signed initData came with the request (401 otherwise)."""
+    return _verify_telegram(authorization, config, now)
+
+
+CurrentUser = Annotated[TelegramUser, Depends(telegram_user)]
+
+
+async def current_student(user: CurrentUser, db: Db) -> Student:
+    """The registered student behind the request's initData (404 `not_registered` before POST /students)."""
+    return await students.student_for_telegram(db, user.id)
+
+
+CurrentStudent = Annotated[Student, Depends(current_student)]
+
+
+async def require_admin(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(admin_scheme)],
+    config: AppSettings,
+    now: Now,
+) -> None:
+    """Pass operators holding ADMIN_TOKEN; a genuine student gets 403, anyone else 401."""
+    if credentials is None:
+        raw = request.headers.get("Authorization", "")
+        if raw.strip().partition(" ")[0].lower() == "tma":
+            _verify_telegram(raw, config, now)  # a forged student credential is still a 401
+            raise Forbidden("students cannot use the operator routes")
+        raise AdminNotAuthenticated("send `Authorization: Bearer <ADMIN_TOKEN>`")
+    expected = config.admin_token.get_secret_value() if config.admin_token is not None else None
+    check_admin_token(credentials.credentials, expected)

@@ -1,0 +1,29 @@
+"""The periodic job that marks expired sessions abandoned, run by the API's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from src.database import get_session
+from src.practice import service
+
+logger = logging.getLogger(__name__)
+
+
+async def expire_once() -> int:
+    """One pass in its own transaction; returns how many sessions were abandoned."""
+    async with get_session() as db:
+        return await service.expire_sessions(db)
+
+
+async def expire_periodically(interval_seconds: float) -> None:
+    """Expire sessions every `interval_seconds` until cancelled; a failed pass is logged, not fatal."""
+    while True:
+        try:
+            expired = await expire_once()
+            if expired:
+                logger.info("marked %d expired session(s) abandoned", expired)
+        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+            logger.exception("expiring sessions failed; retrying in %.0f s", interval_seconds)
+        await asyncio.sleep(interval_seconds)

@@ -1,0 +1,99 @@
+"""Students: registration by Telegram account, profile changes, lookup by Telegram id."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.errors import InvalidInput, NotFound
+from src.models import Student
+from src.practice.errors import AlreadyRegistered
+from src.practice.service import get_student
+
+GRADES = (6, 7, 8)
+LANGUAGES = ("bn", "en")
+MAX_NAME_LENGTH = 100
+
+
+class NotRegistered(NotFound):
+    code = "not_registered"
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput("name must not be empty", field="name")
+    if len(cleaned) > MAX_NAME_LENGTH or "\x00" in cleaned:
+        raise InvalidInput(f"name must be at most {MAX_NAME_LENGTH} characters of text", field="name")
+    return cleaned
+
+
+def _check_grade(grade: int) -> int:
+    if isinstance(grade, bool) or grade not in GRADES:
+        raise InvalidInput("grade must be 6, 7 or 8", field="grade", value=grade)
+    return grade
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidInput("language must be 'bn' or 'en'", field="language", value=language)
+    return language
+
+
+async def find_by_telegram_id(db: AsyncSession, telegram_id: int) -> Student | None:
+    """The student registered with this Telegram account, if any."""
+    statement = select(Student).where(Student.telegram_id == telegram_id)
+    return (await db.execute(statement)).scalar_one_or_none()
+
+
+async def student_for_telegram(db: AsyncSession, telegram_id: int) -> Student:
+    """The student of this Telegram account, or NotRegistered (404)."""
+    student = await find_by_telegram_id(db, telegram_id)
+    if student is None:
+        raise NotRegistered("this Telegram account has not registered yet", telegram_id=telegram_id)
+    return student
+
+
+async def register_student(
+    db: AsyncSession, telegram_id: int, name: str, grade: int, language: str = "bn"
+) -> Student:
+    """A new student for this Telegram account; AlreadyRegistered when it has one (race-safe)."""
+    values = {
+        "telegram_id": telegram_id,
+        "name": _clean_name(name),
+        "grade": _check_grade(grade),
+        "language": _check_language(language),
+    }
+    # ON CONFLICT DO NOTHING: of two concurrent registrations, the second waits and then gets no row.
+    student_id = (
+        await db.execute(
+            insert(Student)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[Student.telegram_id])
+            .returning(Student.student_id)
+        )
+    ).scalar_one_or_none()
+    if student_id is None:
+        raise AlreadyRegistered("this Telegram account is already registered", telegram_id=telegram_id)
+    return await get_student(db, student_id)
+
+
+async def update_profile(
+    db: AsyncSession,
+    student_id: int,
+    *,
+    name: str | None = None,
+    grade: int | None = None,
+    language: str | None = None,
+) -> Student:
+    """Change the given fields of a student's profile (None leaves a field as it is)."""
+    student = await get_student(db, student_id, lock=True)
+    if name is not None:
+        student.name = _clean_name(name)
+    if grade is not None:
+        student.grade = _check_grade(grade)
+    if language is not None:
+        student.language = _check_language(language)
+    await db.flush()
+    return student
