@@ -23,6 +23,7 @@ from src.database import get_session
 from src.models import Student
 from src.practice import students
 from src.practice.ports import AnswerJudge, HintSource
+from src.tutor import get_provider
 
 
 def clock() -> datetime:
@@ -41,13 +42,13 @@ async def database() -> AsyncIterator[AsyncSession]:
 
 
 def hint_source() -> HintSource | None:
-    """Where hints come from besides the curated ladder (the AI tutor overrides this); None = curated."""
-    return None
+    """The AI tutor: Claude when ANTHROPIC_API_KEY is set, else the curated ladder only."""
+    return get_provider()
 
 
 def answer_judge() -> AnswerJudge | None:
-    """Who decides answers the checker cannot (the AI tutor overrides this); None = not recorded."""
-    return None
+    """The AI tutor judges what the checker cannot; without a key it judges nothing (None verdicts)."""
+    return get_provider()
 
 
 Now = Annotated[datetime, Depends(clock)]

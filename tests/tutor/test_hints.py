@@ -1,0 +1,240 @@
+"""Personalised hints through practice.service.next_hint, against the fake Messages API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from src.costs.pricing import DEFAULT_PRICES
+from src.database import DarsSession
+from src.models import AiHint, CostRecord, HintView
+from src.practice import service
+from src.tutor.provider import ClaudeProvider
+from tests.tutor.fake_messages_api import FakeMessagesApi, Reply, count_tokens, prompt_text
+from tests.tutor.support import MODEL, T0, Practice, ai_hint_count, cost_records, practice, tutor_settings
+
+BN_LEVEL_1 = "প্রশ্নটি আবার পড়ো"  # the start of the fake's Bengali level-1 hint
+
+
+async def wrong_then_hint(
+    db: DarsSession, setup: Practice, provider: ClaudeProvider, answer: str = "-540"
+) -> service.HintOutcome:
+    student_id, session_id = setup.ids
+    outcome = await service.submit_answer(db, student_id, session_id, answer, now=T0 + timedelta(minutes=1))
+    assert outcome.recorded and not outcome.is_correct
+    return await service.next_hint(db, student_id, session_id, now=T0 + timedelta(minutes=2), source=provider)
+
+
+@pytest.mark.parametrize("usage_style", ["absent", "null", "zero"])
+async def test_hint_after_a_wrong_answer_is_claude_written_stored_and_paid_for(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, usage_style: str
+) -> None:
+    fake.usage_style = usage_style
+    setup = await practice(db, language="bn")
+    outcome = await wrong_then_hint(db, setup, provider)
+
+    hint = outcome.hint
+    assert hint.is_ai_generated is True
+    assert hint.text_bn.startswith(BN_LEVEL_1)  # the AI text in the student's language
+    assert hint.text_en == "Hint 1"  # the curated hint of the same level in the other one
+    stored = (await db.scalars(select(HintView).where(HintView.session_id == setup.session.session_id))).one()
+    assert stored.is_ai_generated and stored.text_bn == hint.text_bn
+
+    # What was sent: the model, a small max_tokens, the kind of mistake, the level, the delimited answer.
+    assert fake.calls == 1
+    body = fake.requests[0]
+    assert body["model"] == MODEL and body["max_tokens"] == 200
+    assert "sign (+ or -) is wrong" in body["system"] and "level 1 of 3" in body["system"]
+    assert "Write in Bengali" in body["system"]
+    assert "-540" in body["messages"][0]["content"] and "৳540" not in body["system"]
+
+    (record,) = await cost_records(db)
+    assert record.operation == "hint_generation" and record.api_provider == "claude"
+    assert record.session_id == setup.session.session_id and record.student_id == setup.student.student_id
+    input_tokens = count_tokens(prompt_text(body), MODEL) + 8
+    output_tokens = count_tokens(hint.text_bn, MODEL)
+    assert (record.input_tokens, record.output_tokens) == (input_tokens, output_tokens)
+    price = DEFAULT_PRICES[MODEL]
+    assert record.cost_usd == pytest.approx((input_tokens * price.input + output_tokens * price.output) / 1e6)
+    assert record.recorded_at == T0
+
+    (reusable,) = (await db.scalars(select(AiHint))).all()
+    assert (reusable.problem_id, reusable.hint_number, reusable.language, reusable.mistake) == (
+        setup.problem.problem_id, 1, "bn", "sign",
+    )  # fmt: skip
+    assert reusable.text == hint.text_bn and reusable.model == MODEL
+
+
+async def test_english_student_gets_english_ai_text_and_bengali_curated(
+    db: DarsSession, provider: ClaudeProvider
+) -> None:
+    outcome = await wrong_then_hint(db, await practice(db, language="en"), provider, answer="5400")
+    assert outcome.hint.text_en.startswith("Read the question again")
+    assert outcome.hint.text_bn == "ইঙ্গিত 1"
+
+
+async def test_no_wrong_answer_yet_means_the_curated_hint_and_no_call(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    setup = await practice(db)
+    outcome = await service.next_hint(db, *setup.ids, now=T0 + timedelta(minutes=1), source=provider)
+    assert not outcome.hint.is_ai_generated and outcome.hint.text_bn == "ইঙ্গিত 1"
+    assert fake.calls == 0 and await cost_records(db) == []
+
+
+async def test_the_same_hint_request_is_served_from_reuse_without_a_call(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    first = await practice(db)
+    written = (await wrong_then_hint(db, first, provider, answer="600")).hint.text_bn
+    assert fake.calls == 1
+
+    # Another student, same problem, same language, same kind of mistake (a different wrong number).
+    second = await practice(db, problem=first.problem)
+    served = (await wrong_then_hint(db, second, provider, answer="700")).hint
+    assert served.is_ai_generated and served.text_bn == written
+    assert fake.calls == 1 and len(await cost_records(db)) == 1
+
+    # A different kind of mistake is a different hint: one more call.
+    third = await practice(db, problem=first.problem)
+    await wrong_then_hint(db, third, provider, answer="5400")  # scale
+    assert fake.calls == 2 and len(await cost_records(db)) == 2 and await ai_hint_count(db) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The selling price is ৳540.",
+        "বিক্রয়মূল্য ৫৪০ টাকা।",
+        "উত্তর হলো 540 taka, এখন মিলিয়ে দেখো।",
+        "বিক্রয়মূল্য পাঁচশো চল্লিশ টাকা।",
+        "দাম = ৳540.00",
+    ],
+)
+async def test_a_hint_that_reveals_the_answer_falls_back_to_curated_but_is_paid_for(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, text: str
+) -> None:
+    fake.then(Reply(text))
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert not outcome.hint.is_ai_generated and outcome.hint.text_bn == "ইঙ্গিত 1"
+    assert fake.calls == 1
+    (record,) = await cost_records(db)
+    assert record.operation == "hint_generation" and (record.output_tokens or 0) > 0
+    assert await ai_hint_count(db) == 0
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(""),
+        Reply("   "),
+        Reply("প্রশ্নটি আবার পড়ো। " * 40),  # overlong
+        Reply("প্রশ্নটি আবার পড়ো এবং", stop_reason="max_tokens"),  # cut off
+        Reply("Read the question again and check the sign."),  # English for a Bengali student
+        Reply("", stop_reason="refusal"),
+    ],
+    ids=["empty", "blank", "overlong", "truncated", "wrong-language", "refusal"],
+)
+async def test_unusable_hint_text_falls_back_to_curated(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, reply: Reply
+) -> None:
+    fake.then(reply)
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert not outcome.hint.is_ai_generated
+    assert len(await cost_records(db)) == 1 and await ai_hint_count(db) == 0
+
+
+async def test_a_rate_limit_is_retried_then_the_hint_is_served(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    fake.then(Reply(status=429, headers={"retry-after": "0"}))
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert outcome.hint.is_ai_generated
+    assert fake.calls == 2  # the SDK retried once
+    assert len(await cost_records(db)) == 1  # only the answered call is billed
+
+
+@pytest.mark.parametrize("status", [529, 429, 500])
+async def test_failing_on_every_try_falls_back_and_records_nothing(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, status: int
+) -> None:
+    fake.responder = lambda body: Reply(status=status, headers={"retry-after-ms": "5"})
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert not outcome.hint.is_ai_generated
+    assert fake.calls == 3  # the first try and DARS_CLAUDE_MAX_RETRIES=2 retries
+    assert await cost_records(db) == [] and await ai_hint_count(db) == 0
+
+
+async def test_timeouts_fall_back_and_record_nothing(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    fake.responder = lambda body: Reply(timeout=True)
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert not outcome.hint.is_ai_generated
+    assert fake.calls == 3 and await cost_records(db) == []
+
+
+async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
+    db: DarsSession, silent_server: str
+) -> None:
+    settings = tutor_settings(
+        anthropic_base_url=silent_server, dars_claude_timeout_seconds=0.3, dars_claude_max_retries=1
+    )
+    slow = ClaudeProvider.from_settings(settings, clock=lambda: T0)
+    started = time.monotonic()
+    outcome = await wrong_then_hint(db, await practice(db), slow)
+    assert time.monotonic() - started < 5
+    assert not outcome.hint.is_ai_generated and await cost_records(db) == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(raw_body="<html>502 Bad Gateway</html>"), Reply(raw_body='{"unexpected": true}')],
+    ids=["not-json", "not-a-message"],
+)
+async def test_malformed_responses_fall_back(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, reply: Reply
+) -> None:
+    fake.then(reply)
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert not outcome.hint.is_ai_generated
+    # A 200 without usage is recorded at the budgeted worst case; a body that is not JSON at all is not.
+    assert len(await cost_records(db)) == (1 if reply.raw_body and reply.raw_body.startswith("{") else 0)
+
+
+async def test_an_exhausted_budget_means_no_request_at_all(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, budget_usd: Callable[[float], None]
+) -> None:
+    budget_usd(0.01)
+    setup = await practice(db)
+    db.add(
+        CostRecord(
+            student_id=setup.student.student_id,
+            operation="hint_generation",
+            api_provider="claude",
+            cost_usd=0.0095,
+            recorded_at=T0 - timedelta(days=1),
+        )
+    )
+    await db.flush()
+    outcome = await wrong_then_hint(db, setup, provider)
+    assert not outcome.hint.is_ai_generated and outcome.hint.text_bn == "ইঙ্গিত 1"
+    assert fake.calls == 0 and len(await cost_records(db)) == 1
+
+
+async def test_later_hints_follow_the_ladder_level(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    setup = await practice(db)
+    await wrong_then_hint(db, setup, provider)
+    second = await service.next_hint(db, *setup.ids, now=T0 + timedelta(minutes=3), source=provider)
+    third = await service.next_hint(db, *setup.ids, now=T0 + timedelta(minutes=4), source=provider)
+    assert [second.hint.hint_number, third.hint.hint_number] == [2, 3]
+    assert second.hint.is_ai_generated and third.hint.is_ai_generated
+    assert ["level 1 of 3" in r["system"] for r in fake.requests] == [True, False, False]
+    assert "level 3 of 3, the last step but one" in fake.requests[2]["system"]
+    assert third.hint.text_en == "Hint 3"
