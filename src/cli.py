@@ -111,6 +111,28 @@ def _costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chat(args: argparse.Namespace) -> int:
+    import warnings
+
+    logging.getLogger().setLevel(logging.WARNING)  # the terminal is the student's screen
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+
+    from alembic import command
+
+    from src.bot.chat import run_chat
+    from src.database import database_url
+    from src.migrations import alembic_config
+
+    config = alembic_config(database_url())  # starts the embedded server when DATABASE_URL is unset
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "head")
+    try:
+        asyncio.run(run_chat(user_id=args.user_id, name=args.name))
+    except KeyboardInterrupt:
+        print("\nbye")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dars", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +154,15 @@ def build_parser() -> argparse.ArgumentParser:
     sessions = commands.add_parser("sessions", help="practice sessions")
     sessions.add_argument("action", choices=["expire"])
     sessions.set_defaults(handler=_sessions)
+
+    chat = commands.add_parser(
+        "chat", help="talk to the Telegram bot in this terminal (no Telegram, no network)"
+    )
+    chat.add_argument(
+        "--user-id", type=int, default=1_000_001, help="the pretend Telegram user (one per student)"
+    )
+    chat.add_argument("--name", default="", help="the pretend user's Telegram first name")
+    chat.set_defaults(handler=_chat)
 
     costs = commands.add_parser("costs", help="AI costs against the per-student target")
     costs.add_argument("action", choices=["report"])

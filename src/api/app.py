@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse
 from src.api import admin, sessions, students
 from src.api.errors import install_error_handlers
 from src.api.expiry import expire_periodically
+from src.bot.webhook import router as telegram_router
+from src.bot.webhook import telegram_lifespan
 from src.config import get_settings
 from src.database import check_connection, dispose_engine
 
@@ -31,7 +33,7 @@ def make_lifespan(
     expiry_interval_seconds: float | None,
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         interval = (
             get_settings().session_expiry_interval_seconds
             if expiry_interval_seconds is None
@@ -39,7 +41,8 @@ def make_lifespan(
         )
         expiry = asyncio.create_task(expire_periodically(interval), name="dars-expire") if interval else None
         try:
-            yield
+            async with telegram_lifespan(app):
+                yield
         finally:
             if expiry is not None:
                 expiry.cancel()
@@ -75,4 +78,5 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     app.include_router(students.router)
     app.include_router(sessions.router)
     app.include_router(admin.router)
+    app.include_router(telegram_router)
     return app

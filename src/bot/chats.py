@@ -1,0 +1,123 @@
+"""Bot state in PostgreSQL: seen update ids (exactly-once), chats, reachability and daily reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.models import BotChat, SessionStatus, Streak, Student, TelegramUpdate
+from src.models import Session as PracticeSession
+
+
+async def claim_update(db: AsyncSession, update_id: int, chat_id: int | None) -> bool:
+    """True the first time this update_id is seen. Run it first in the update's own transaction:
+    a concurrent duplicate blocks on the primary key until the first commits, then gets no row."""
+    claimed = (
+        await db.execute(
+            insert(TelegramUpdate)
+            .values(update_id=update_id, chat_id=chat_id)
+            .on_conflict_do_nothing(index_elements=[TelegramUpdate.update_id])
+            .returning(TelegramUpdate.update_id)
+        )
+    ).scalar_one_or_none()
+    return claimed is not None
+
+
+async def open_chat(db: AsyncSession, chat_id: int, telegram_user_id: int) -> BotChat:
+    """The chat's row, created on first contact and locked for the rest of the update's transaction."""
+    await db.execute(
+        insert(BotChat)
+        .values(chat_id=chat_id, telegram_user_id=telegram_user_id)
+        .on_conflict_do_nothing(index_elements=[BotChat.chat_id])
+    )
+    chat = (
+        await db.execute(
+            select(BotChat)
+            .where(BotChat.chat_id == chat_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+    return chat
+
+
+async def set_blocked(db: AsyncSession, chat_id: int, blocked: bool) -> None:
+    """Remember whether the student has blocked the bot (403 on send, or a my_chat_member update)."""
+    await db.execute(update(BotChat).where(BotChat.chat_id == chat_id).values(blocked=blocked))
+
+
+@dataclass(frozen=True)
+class ReminderTarget:
+    chat_id: int
+    student_id: int
+    name: str
+    language: str
+    streak: int  # the current streak, alive as of yesterday (0 if broken)
+
+
+async def reminder_targets(
+    db: AsyncSession, today: date, now: datetime, *, limit: int = 1000
+) -> list[ReminderTarget]:
+    """Registered, reachable students not yet reminded today who have not practised today and have no
+    session open right now."""
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    open_session = exists().where(
+        PracticeSession.student_id == Student.student_id,
+        PracticeSession.status == SessionStatus.IN_PROGRESS,
+        PracticeSession.expires_at > now,
+    )
+    rows = (
+        await db.execute(
+            select(
+                BotChat.chat_id,
+                Student.student_id,
+                Student.name,
+                Student.language,
+                Streak.current_streak,
+                Streak.last_practice_date,
+            )
+            .join(Student, Student.student_id == BotChat.student_id)
+            .outerjoin(Streak, Streak.student_id == Student.student_id)
+            .where(
+                BotChat.blocked.is_(False),
+                or_(BotChat.last_reminder_on.is_(None), BotChat.last_reminder_on != today),
+                or_(Streak.last_practice_date.is_(None), Streak.last_practice_date != today),
+                ~open_session,
+            )
+            .order_by(BotChat.chat_id)
+            .limit(limit)
+        )
+    ).all()
+    return [
+        ReminderTarget(
+            chat_id,
+            student_id,
+            name,
+            language,
+            (current or 0) if last == yesterday else 0,
+        )
+        for chat_id, student_id, name, language, current, last in rows
+    ]
+
+
+async def claim_reminder(db: AsyncSession, chat_id: int, today: date) -> bool:
+    """Atomically take today's reminder for this chat; of two workers racing, exactly one gets True."""
+    claimed = (
+        await db.execute(
+            update(BotChat)
+            .where(
+                and_(
+                    BotChat.chat_id == chat_id,
+                    BotChat.blocked.is_(False),
+                    BotChat.last_reminder_on.is_distinct_from(today),
+                )
+            )
+            .values(last_reminder_on=today)
+            .returning(BotChat.chat_id)
+        )
+    ).scalar_one_or_none()
+    return claimed is not None

@@ -1,0 +1,502 @@
+"""The bot's conversation: registration, practice and the commands, in terms of the domain services.
+
+Every function takes the update's Turn (its database session, the chat's locked row, the time) and returns
+the replies to send. The rules (grading, attempts, hints, sessions, streaks) live in the practice and streak
+services; this module only decides what to say about their outcomes. Nothing here knows Telegram's wire
+format: handlers.py turns updates into these calls and replies into Bot API requests.
+
+Chat state (BotChat.state) is only about a question the bot is waiting on; the practice session in progress
+is BotChat.draft["session_id"], so a student can change language mid-session and keep answering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from src.answers.check import NonAnswer, Verdict, classify_non_answer
+from src.bot import keyboards, messages
+from src.bot.keyboards import ChooseGrade, ChooseLanguage, Keyboard, NewSession, ProblemAction
+from src.bot.replies import Edit, Reply, Say
+from src.errors import InvalidInput
+from src.models import BotChat, Problem, SessionStatus, Student
+from src.practice import progress as practice_progress
+from src.practice import service as practice
+from src.practice import students
+from src.practice.errors import (
+    AlreadyRegistered,
+    NoHintsLeft,
+    NoProblemsAvailable,
+    ProblemNotCurrent,
+    SessionClosed,
+    SessionExpired,
+    SessionNotFound,
+    StudentNotFound,
+)
+from src.practice.ports import AnswerJudge, HintSource
+from src.practice.service import AnswerOutcome
+from src.practice.views import SessionView
+from src.streaks import service as streaks
+
+IDLE = "idle"
+ASK_NAME = "ask_name"  # registration, step 1
+ASK_GRADE = "ask_grade"  # registration, step 2
+ASK_LANGUAGE = "ask_language"  # registration, step 3
+CHOOSE_GRADE = "choose_grade"  # /grade
+CHOOSE_LANGUAGE = "choose_language"  # /language
+REGISTRATION = (ASK_NAME, ASK_GRADE, ASK_LANGUAGE)
+
+MAX_NAME_LENGTH = students.MAX_NAME_LENGTH
+_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+
+
+@dataclass
+class Turn:
+    """One update being handled: everything it changes is committed together, once."""
+
+    db: AsyncSession
+    chat: BotChat
+    now: datetime
+    judge: AnswerJudge | None = None
+    hints: HintSource | None = None
+    student: Student | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.student.language if self.student is not None else self.chat.language
+
+    def set_draft(self, **changes: Any) -> None:
+        # A new dict: in-place changes to a JSONB value are invisible to the ORM.
+        draft = {key: value for key, value in {**self.chat.draft, **changes}.items() if value is not None}
+        self.chat.draft = draft
+
+    @property
+    def session_id(self) -> int | None:
+        value = self.chat.draft.get("session_id")
+        return value if isinstance(value, int) else None
+
+
+async def load_student(turn: Turn) -> Student | None:
+    """The chat's student; links a student registered elsewhere (the Mini App) by Telegram id."""
+    student = None
+    if turn.chat.student_id is not None:
+        try:
+            student = await practice.get_student(turn.db, turn.chat.student_id)
+        except StudentNotFound:
+            student = None
+    if student is None:
+        student = await students.find_by_telegram_id(turn.db, turn.chat.telegram_user_id)
+    turn.chat.student_id = student.student_id if student is not None else None
+    turn.student = student
+    return student
+
+
+# --- commands -------------------------------------------------------------------------------------------
+
+
+async def start(turn: Turn) -> list[Reply]:
+    """/start: welcome back a student, or begin registration (name, grade, language)."""
+    if turn.student is not None:
+        turn.chat.state = IDLE
+        return [
+            Say(messages.welcome_back(turn.lang, turn.student.name), keyboards.practice_keyboard(turn.lang))
+        ]
+    turn.chat.state = ASK_NAME
+    turn.chat.draft = {}
+    return [Say(messages.welcome_ask_name(turn.lang))]
+
+
+async def help_command(turn: Turn) -> list[Reply]:
+    return [Say(messages.help_text(turn.lang))]
+
+
+async def unknown_command(turn: Turn) -> list[Reply]:
+    return [Say(messages.unknown_command(turn.lang))]
+
+
+async def practice_command(turn: Turn) -> list[Reply]:
+    """/practice and the practice button: today's session, resumed, started, or already done."""
+    if turn.student is None:
+        return _not_registered(turn)
+    try:
+        view = await practice.start_daily_session(turn.db, turn.student.student_id, now=turn.now)
+    except NoProblemsAvailable:
+        return [Say(messages.no_problems(turn.lang))]
+    if view.session.status == SessionStatus.COMPLETED:
+        state = await streaks.get_streak(turn.db, turn.student.student_id, turn.now)
+        turn.set_draft(session_id=None)
+        return [
+            Say(
+                messages.already_done_today(
+                    turn.lang, view.session.problems_correct, len(view.problems), state.current
+                )
+            )
+        ]
+    turn.set_draft(session_id=view.session.session_id)
+    return _problem(turn, view, resumed=view.resumed)
+
+
+async def streak_command(turn: Turn) -> list[Reply]:
+    if turn.student is None:
+        return _not_registered(turn)
+    state = await streaks.get_streak(turn.db, turn.student.student_id, turn.now)
+    return [Say(messages.streak(turn.lang, state.current, state.longest, state.practised_today))]
+
+
+async def progress_command(turn: Turn) -> list[Reply]:
+    if turn.student is None:
+        return _not_registered(turn)
+    report = await practice_progress.progress(turn.db, turn.student.student_id, turn.now)
+    topics = [(t.topic, t.correct, t.attempts) for t in report.topics if t.attempts]
+    weeks = [w.sessions_completed for w in report.weeks]
+    this_week = weeks[-1] if weeks else 0
+    last_week = weeks[-2] if len(weeks) > 1 else 0
+    return [Say(messages.progress(turn.lang, topics, this_week, last_week))]
+
+
+async def language_command(turn: Turn) -> list[Reply]:
+    """/language: offer both languages; registration, if under way, resumes after the choice."""
+    if turn.chat.state in REGISTRATION:
+        turn.set_draft(resume=turn.chat.state)
+    turn.chat.state = CHOOSE_LANGUAGE
+    return [Say(messages.ask_language(), keyboards.language_keyboard())]
+
+
+async def grade_command(turn: Turn) -> list[Reply]:
+    if turn.student is None:
+        return _not_registered(turn)
+    turn.chat.state = CHOOSE_GRADE
+    return [Say(messages.choose_grade(turn.lang), keyboards.grade_keyboard(turn.lang))]
+
+
+def _not_registered(turn: Turn) -> list[Reply]:
+    if turn.chat.state in REGISTRATION or turn.chat.draft.get("resume") in REGISTRATION:
+        return [Say(messages.finish_registration_first(turn.lang)), *_ask_step(turn)]
+    return [Say(messages.not_registered(turn.lang))]
+
+
+# --- registration ---------------------------------------------------------------------------------------
+
+
+def _ask_step(turn: Turn) -> list[Reply]:
+    """Ask the current registration question again."""
+    state = turn.chat.state
+    if state == CHOOSE_LANGUAGE:
+        state = str(turn.chat.draft.get("resume", ASK_LANGUAGE))
+        turn.chat.state = state
+        turn.set_draft(resume=None)
+    if state == ASK_NAME:
+        return [Say(messages.welcome_ask_name(turn.lang))]
+    if state == ASK_GRADE:
+        name = str(turn.chat.draft.get("name", ""))
+        return [Say(messages.ask_grade(turn.lang, name), keyboards.grade_keyboard(turn.lang))]
+    return [Say(messages.ask_language(), keyboards.language_keyboard())]
+
+
+def clean_name(text: str) -> str | None:
+    """A name as the student typed it, tidied; None when it cannot be a name."""
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME_LENGTH or "\x00" in name:
+        return None
+    if not any(char.isalpha() for char in name) or name.startswith("/"):
+        return None
+    return name
+
+
+def read_grade(text: str) -> int | None:
+    digits = re.findall(r"[0-9]+", text.translate(_DIGITS))
+    if len(digits) == 1 and int(digits[0]) in students.GRADES:
+        return int(digits[0])
+    return None
+
+
+def read_language(text: str) -> str | None:
+    word = text.strip().lower()
+    if word in ("bn", "bangla", "bengali", "বাংলা", "বাংলায়"):
+        return "bn"
+    if word in ("en", "english", "ইংরেজি", "ইংলিশ"):
+        return "en"
+    return None
+
+
+async def _take_name(turn: Turn, text: str) -> list[Reply]:
+    name = clean_name(text)
+    if name is None:
+        return [Say(messages.name_not_understood(turn.lang))]
+    turn.set_draft(name=name)
+    turn.chat.state = ASK_GRADE
+    return [Say(messages.ask_grade(turn.lang, name), keyboards.grade_keyboard(turn.lang))]
+
+
+async def _take_grade(turn: Turn, grade: int) -> list[Reply]:
+    turn.set_draft(grade=grade)
+    turn.chat.state = ASK_LANGUAGE
+    return [Say(messages.ask_language(), keyboards.language_keyboard())]
+
+
+async def _take_language(turn: Turn, language: str) -> list[Reply]:
+    """The last registration step: the student is created here."""
+    name = str(turn.chat.draft.get("name") or "")
+    grade = turn.chat.draft.get("grade")
+    if not name or grade not in students.GRADES:  # a draft lost to an old chat: ask again from the top
+        turn.chat.state = ASK_NAME
+        return [Say(messages.welcome_ask_name(turn.lang))]
+    assert isinstance(grade, int)
+    turn.chat.language = language
+    try:
+        student = await students.register_student(turn.db, turn.chat.telegram_user_id, name, grade, language)
+    except AlreadyRegistered:  # registered meanwhile (the Mini App, or a concurrent update): use that one
+        found = await students.find_by_telegram_id(turn.db, turn.chat.telegram_user_id)
+        if found is None:
+            raise
+        student = await students.update_profile(turn.db, found.student_id, language=language)
+    except InvalidInput:
+        turn.chat.state = ASK_NAME
+        return [Say(messages.name_not_understood(language))]
+    turn.student = student
+    turn.chat.student_id = student.student_id
+    turn.chat.state = IDLE
+    turn.chat.draft = {}
+    return [
+        Say(
+            messages.registered(language, student.name, student.grade),
+            keyboards.practice_keyboard(language),
+        )
+    ]
+
+
+# --- messages -------------------------------------------------------------------------------------------
+
+
+async def text_message(turn: Turn, text: str) -> list[Reply]:
+    """A message that is not a command: a registration answer, an answer to a problem, or a chat."""
+    state = turn.chat.state
+    if state == ASK_NAME:
+        return await _take_name(turn, text)
+    if state == ASK_GRADE:
+        grade = read_grade(text)
+        if grade is None:
+            return [Say(messages.choose_grade_from_buttons(turn.lang), keyboards.grade_keyboard(turn.lang))]
+        return await _take_grade(turn, grade)
+    if state == ASK_LANGUAGE or (state == CHOOSE_LANGUAGE and read_language(text)):
+        language = read_language(text)
+        if language is None:
+            return [Say(messages.ask_language(), keyboards.language_keyboard())]
+        return await _choose_language(turn, language, message_id=None)
+    typed_grade = read_grade(text)
+    if state == CHOOSE_GRADE and turn.session_id is None and typed_grade is not None:
+        return await _choose_grade(turn, typed_grade, None)
+    if turn.student is None:
+        if turn.chat.draft.get("resume") in REGISTRATION:
+            return _ask_step(turn)
+        return [Say(messages.not_registered(turn.lang))]
+    session_id = turn.session_id
+    if session_id is not None:
+        return await _answer(turn, session_id, text)
+    if classify_non_answer(text) is NonAnswer.GREETING:
+        return [Say(messages.greeting(turn.lang), keyboards.practice_keyboard(turn.lang))]
+    return [Say(messages.idle_prompt(turn.lang), keyboards.practice_keyboard(turn.lang))]
+
+
+async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
+    assert turn.student is not None
+    try:
+        outcome = await practice.submit_answer(
+            turn.db, turn.student.student_id, session_id, text, now=turn.now, judge=turn.judge
+        )
+    except (SessionExpired, SessionClosed, SessionNotFound) as error:
+        return _session_gone(turn, error, session_id)
+    current = outcome.progress
+    if not outcome.recorded:
+        reason = outcome.check.non_answer if outcome.check.verdict is Verdict.NOT_AN_ANSWER else None
+        if reason in (NonAnswer.HINT, NonAnswer.HELP):
+            return await _hint(turn, session_id, current.problem.problem_id, message_id=None)
+        if reason is NonAnswer.SKIP:
+            return await _skip(turn, session_id, current.problem.problem_id, message_id=None)
+        keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
+        if reason is NonAnswer.DONT_KNOW:
+            return [Say(messages.dont_know(turn.lang), keyboard)]
+        if reason is NonAnswer.GREETING:
+            return [Say(messages.greeting_during_practice(turn.lang), keyboard)]
+        return [Say(messages.write_just_the_answer(turn.lang), keyboard)]
+    if outcome.is_correct:
+        replies: list[Reply] = [Say(messages.correct(turn.lang))]
+    elif current.finished:
+        replies = [Say(messages.reveal(turn.lang, current.problem.answer, _last_hint(turn, current.problem)))]
+    else:
+        keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
+        return [Say(messages.try_again(turn.lang, current.attempts_left), keyboard)]
+    return replies + await _after_problem(turn, outcome)
+
+
+async def _after_problem(turn: Turn, outcome: AnswerOutcome) -> list[Reply]:
+    """The next problem, or the session's summary with any streak milestone reached."""
+    if not outcome.session_completed:
+        return _problem(turn, outcome.view)
+    assert turn.student is not None
+    session = outcome.view.session
+    turn.set_draft(session_id=None)
+    if outcome.streak is not None:
+        current = outcome.streak.current
+        reached = outcome.streak.new_milestones
+    else:
+        current, reached = (await streaks.get_streak(turn.db, turn.student.student_id, turn.now)).current, ()
+    replies: list[Reply] = [
+        Say(
+            messages.summary(
+                turn.lang,
+                session.problems_correct,
+                len(outcome.view.problems),
+                session.total_time_seconds,
+                current,
+            )
+        )
+    ]
+    replies += [Say(messages.milestone(turn.lang, days)) for days in reached]
+    return replies
+
+
+def _problem(turn: Turn, view: SessionView, *, resumed: bool = False) -> list[Reply]:
+    current = view.current
+    if current is None:  # a session without problems (an empty library): nothing to ask
+        turn.set_draft(session_id=None)
+        return [Say(messages.session_over(turn.lang), keyboards.practice_keyboard(turn.lang, again=True))]
+    problem = current.problem
+    question = problem.question_bn if turn.lang == "bn" else problem.question_en
+    keyboard = _problem_keyboard(turn, view.session.session_id, problem.problem_id, len(current.hints))
+    text = messages.problem(turn.lang, current.position, len(view.problems), question, resumed=resumed)
+    return [Say(text, keyboard)]
+
+
+def _problem_keyboard(turn: Turn, session_id: int, problem_id: int, hints_shown: int) -> Keyboard:
+    return keyboards.problem_keyboard(
+        turn.lang, session_id, problem_id, hint=hints_shown < practice.MAX_HINTS
+    )
+
+
+def _last_hint(turn: Turn, problem: Problem) -> str | None:
+    if not problem.hints:
+        return None
+    last = problem.hints[-1]
+    text = last.get("text_bn") if turn.lang == "bn" else last.get("text_en")
+    return str(text) if text else None
+
+
+def _session_gone(turn: Turn, error: Exception, session_id: int) -> list[Reply]:
+    if turn.session_id == session_id:
+        turn.set_draft(session_id=None)
+    if isinstance(error, SessionExpired):
+        text = messages.session_expired(turn.lang)
+    else:
+        text = messages.session_over(turn.lang)
+    return [Say(text, keyboards.practice_keyboard(turn.lang, again=True))]
+
+
+async def _hint(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:
+    assert turn.student is not None
+    try:
+        outcome = await practice.next_hint(
+            turn.db,
+            turn.student.student_id,
+            session_id,
+            problem_id=problem_id,
+            now=turn.now,
+            source=turn.hints,
+        )
+    except NoHintsLeft:
+        keyboard = keyboards.problem_keyboard(turn.lang, session_id, problem_id, hint=False)
+        return [Say(messages.no_hints_left(turn.lang), keyboard)]
+    except ProblemNotCurrent:
+        return _stale_button(message_id)
+    except (SessionExpired, SessionClosed, SessionNotFound) as error:
+        return _stale_button(message_id) + _session_gone(turn, error, session_id)
+    turn.set_draft(session_id=session_id)
+    hint = outcome.hint
+    text = hint.text_bn if turn.lang == "bn" else hint.text_en
+    keyboard = keyboards.problem_keyboard(
+        turn.lang, session_id, outcome.progress.problem.problem_id, hint=outcome.hints_left > 0
+    )
+    return [Say(messages.hint(turn.lang, hint.hint_number, practice.MAX_HINTS, text), keyboard)]
+
+
+async def _skip(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:
+    assert turn.student is not None
+    try:
+        outcome = await practice.skip_problem(
+            turn.db, turn.student.student_id, session_id, problem_id=problem_id, now=turn.now
+        )
+    except ProblemNotCurrent:
+        return _stale_button(message_id)
+    except (SessionExpired, SessionClosed, SessionNotFound) as error:
+        return _stale_button(message_id) + _session_gone(turn, error, session_id)
+    turn.set_draft(session_id=session_id)
+    problem = outcome.progress.problem
+    replies: list[Reply] = [
+        *_stale_button(message_id),
+        Say(messages.skipped(turn.lang, problem.answer, _last_hint(turn, problem))),
+    ]
+    return replies + await _after_problem(turn, outcome)
+
+
+def _stale_button(message_id: int | None) -> list[Reply]:
+    """A button whose moment has passed: take the buttons off its message, say nothing."""
+    return [Edit(message_id)] if message_id is not None else []
+
+
+# --- buttons --------------------------------------------------------------------------------------------
+
+
+async def button(turn: Turn, data: str | None, message_id: int | None) -> list[Reply]:
+    """An inline button was pressed (the callback query is already answered)."""
+    action = keyboards.parse(data)
+    if isinstance(action, ProblemAction):
+        if turn.student is None:
+            return _stale_button(message_id) + _not_registered(turn)
+        if action.kind == "hint":
+            return await _hint(turn, action.session_id, action.problem_id, message_id=message_id)
+        return await _skip(turn, action.session_id, action.problem_id, message_id=message_id)
+    if isinstance(action, NewSession):
+        return _stale_button(message_id) + await practice_command(turn)
+    if isinstance(action, ChooseGrade):
+        return await _choose_grade(turn, action.grade, message_id)
+    if isinstance(action, ChooseLanguage):
+        return await _choose_language(turn, action.language, message_id=message_id)
+    return _stale_button(message_id)
+
+
+async def _choose_grade(turn: Turn, grade: int, message_id: int | None) -> list[Reply]:
+    label = messages.choice_made(turn.lang, messages.button_grade(turn.lang, grade))
+    edits: list[Reply] = [Edit(message_id, label)] if message_id is not None else []
+    if turn.chat.state == ASK_GRADE:
+        return edits + await _take_grade(turn, grade)
+    if turn.chat.state == CHOOSE_GRADE and turn.student is not None:
+        turn.student = await students.update_profile(turn.db, turn.student.student_id, grade=grade)
+        turn.chat.state = IDLE
+        return [*edits, Say(messages.grade_changed(turn.lang, grade))]
+    return _stale_button(message_id)
+
+
+async def _choose_language(turn: Turn, language: str, *, message_id: int | None) -> list[Reply]:
+    label = messages.choice_made(language, messages.button_language(language))
+    edits: list[Reply] = [Edit(message_id, label)] if message_id is not None else []
+    state = turn.chat.state
+    if state == ASK_LANGUAGE:
+        return edits + await _take_language(turn, language)
+    if state != CHOOSE_LANGUAGE:
+        return _stale_button(message_id)
+    turn.chat.language = language
+    if turn.student is not None:
+        turn.student = await students.update_profile(turn.db, turn.student.student_id, language=language)
+    resume = turn.chat.draft.get("resume")
+    turn.set_draft(resume=None)
+    if resume in REGISTRATION:
+        turn.chat.state = str(resume)
+        if resume == ASK_LANGUAGE:
+            return edits + await _take_language(turn, language)
+        return [*edits, Say(messages.language_changed(language)), *_ask_step(turn)]
+    turn.chat.state = IDLE
+    return [*edits, Say(messages.language_changed(language))]

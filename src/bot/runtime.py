@@ -1,0 +1,120 @@
+"""Starting and stopping the bot in one of its modes, chosen by the settings:
+
+- webhook:  TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_URL set. Updates arrive at POST /telegram/webhook of the
+            API; setWebhook (with the secret token) is called on start. The webhook stays registered on
+            stop, so a restart or a second worker loses nothing.
+- polling:  only TELEGRAM_BOT_TOKEN set (development). PTB's Updater long-polls alongside the API.
+- off:      no token; one log line says so.
+
+In both running modes the daily reminder loop runs with the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from telegram.error import InvalidToken
+from telegram.request import BaseRequest
+
+from src.bot.application import ALLOWED_UPDATES, DarsApplication, build_application, utcnow
+from src.bot.reminders import reminder_loop
+from src.config import ConfigError, Settings
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["webhook", "polling"]
+
+
+def webhook_secret(settings: Settings) -> str:
+    """TELEGRAM_WEBHOOK_SECRET, or one derived from the token (64 hex characters, which Telegram accepts)."""
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value().encode()
+    return hmac.new(token, b"dars-telegram-webhook", hashlib.sha256).hexdigest()
+
+
+@dataclass
+class BotRuntime:
+    application: DarsApplication
+    mode: Mode
+    secret: str
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+async def start_bot(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    reminders: bool = True,
+) -> BotRuntime | None:
+    """Start the bot in the mode the settings ask for; None (after one log line) when it is off."""
+    if settings.telegram_bot_token is None:
+        if settings.telegram_webhook_url:
+            logger.error("Telegram bot off: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not")
+        else:
+            logger.info("Telegram bot off: TELEGRAM_BOT_TOKEN is not set")
+        return None
+    mode: Mode = "webhook" if settings.telegram_webhook_url else "polling"
+    application = build_application(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        request=request,
+        global_rate=settings.dars_telegram_global_rate,
+        polling=mode == "polling",
+    )
+    application.clock = clock
+    secret = webhook_secret(settings)
+    try:
+        await application.initialize()  # getMe: a wrong token fails here
+    except InvalidToken as error:
+        raise ConfigError(f"TELEGRAM_BOT_TOKEN was refused by the Bot API: {error.message}") from None
+    runtime = BotRuntime(application, mode, secret)
+    try:
+        if mode == "webhook":
+            assert settings.telegram_webhook_url is not None
+            await application.bot.set_webhook(
+                settings.telegram_webhook_url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                # Each update holds a database connection until it commits: no more at once than the pool.
+                max_connections=min(100, settings.database_pool_size + settings.database_max_overflow),
+            )
+            await application.start()
+            logger.info("Telegram bot on: webhook %s", settings.telegram_webhook_url)
+        else:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+            logger.info(
+                "Telegram bot on: long polling (development; set TELEGRAM_WEBHOOK_URL for production)"
+            )
+        if reminders:
+            runtime.tasks.append(
+                asyncio.create_task(reminder_loop(application.bot, clock=clock), name="dars-reminders")
+            )
+    except BaseException:
+        await runtime.stop()
+        raise
+    return runtime

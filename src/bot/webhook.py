@@ -1,0 +1,88 @@
+"""The webhook door: POST /telegram/webhook, and the lifespan hook that runs the bot inside the API.
+
+The update is processed before the request is answered: 200 means its transaction committed. On a crash
+or a database outage Telegram gets no 200 and redelivers the update; the update_id dedupe makes that retry
+safe. The route is left out of the OpenAPI document: it is Telegram's, not a client's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from telegram import Update
+from telegram.request import BaseRequest
+
+from src.bot.application import utcnow
+from src.bot.runtime import BotRuntime, start_bot
+from src.config import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_PATH = "/telegram/webhook"
+
+router = APIRouter()
+
+
+@dataclass
+class BotOverrides:
+    """Set as `app.state.telegram_overrides` before the lifespan starts (tests, benchmarks)."""
+
+    settings: Settings | None = None
+    request: BaseRequest | None = None  # the Bot API's HTTP layer, e.g. a fake's MockTransport
+    clock: Callable[[], datetime] = utcnow
+    reminders: bool = True
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "details": {}}}, status_code=status)
+
+
+@router.post(WEBHOOK_PATH, include_in_schema=False)
+async def telegram_webhook(request: Request) -> Response:
+    runtime: BotRuntime | None = getattr(request.app.state, "telegram", None)
+    if runtime is None or runtime.mode != "webhook":
+        return _error(404, "telegram_webhook_off", "the Telegram webhook is not enabled on this server")
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), runtime.secret.encode()):
+        return _error(401, "invalid_webhook_secret", f"missing or wrong {SECRET_HEADER}")
+    try:
+        data: Any = await request.json()
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise ValueError("not an update")
+        update = Update.de_json(data, runtime.application.bot)
+    except Exception:
+        return _error(400, "invalid_update", "the body is not a Telegram update")
+    try:
+        await runtime.application.handle(update)
+    except Exception:
+        logger.exception("update %s not handled; Telegram will deliver it again", update.update_id)
+        return _error(500, "update_failed", "the update could not be handled now; retry later")
+    return Response(status_code=200)
+
+
+@asynccontextmanager
+async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the bot for as long as the app runs (webhook, polling, or off as the settings say)."""
+    overrides: BotOverrides = getattr(app.state, "telegram_overrides", None) or BotOverrides()
+    runtime = await start_bot(
+        overrides.settings or get_settings(),
+        request=overrides.request,
+        clock=overrides.clock,
+        reminders=overrides.reminders,
+    )
+    app.state.telegram = runtime
+    try:
+        yield
+    finally:
+        app.state.telegram = None
+        if runtime is not None:
+            await runtime.stop()

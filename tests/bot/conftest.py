@@ -1,0 +1,167 @@
+"""Bot test harness: the real app and PTB Bot, a fake Bot API, real update JSON through the webhook route.
+
+Requests commit for real (the `committed` fixture empties every table afterwards). The fake Bot API is
+plugged into PTB's own HTTPXRequest through an httpx.MockTransport, so every Bot API call the real PTB Bot
+makes is answered with real Bot API JSON and recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import select
+from telegram.request import HTTPXRequest
+
+from src.api.app import create_app
+from src.bot.fake import ApiCall, FakeBotApi, FakeStudent
+from src.bot.keyboards import MAX_CALLBACK_BYTES
+from src.bot.runtime import BotRuntime
+from src.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, BotOverrides
+from src.config import Settings, get_settings
+from src.database import get_session
+from src.models import BotChat, Problem
+from tests.factories import hint_ladder, make_problem
+
+BOT_TOKEN = "123456:TEST-bot-token"
+SECRET = "test-webhook-secret_0123"
+# 10:00 in Dhaka on a Friday: far from local midnight and before the 18:00 reminder.
+START = datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def bot_settings(**changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": SecretStr(BOT_TOKEN),
+        "telegram_webhook_url": "https://dars.example.com/telegram/webhook",
+        "telegram_webhook_secret": SecretStr(SECRET),
+        "dars_telegram_global_rate": 1000.0,
+    }
+    return get_settings().model_copy(update=values | changes)
+
+
+def fake_request(fake: FakeBotApi) -> HTTPXRequest:
+    return HTTPXRequest(httpx_kwargs={"transport": fake.transport()})
+
+
+@dataclass
+class Bot:
+    """The app with the bot in webhook mode, its fake Bot API, its clock, and a client for Telegram's side."""
+
+    app: FastAPI
+    fake: FakeBotApi
+    clock: Clock
+    client: httpx.AsyncClient
+    _users: list[int] = field(default_factory=list)
+
+    @property
+    def runtime(self) -> BotRuntime:
+        runtime: BotRuntime = self.app.state.telegram
+        return runtime
+
+    def student(self, user_id: int, first_name: str = "Rahim") -> FakeStudent:
+        self._users.append(user_id)
+        return FakeStudent(user_id, first_name=first_name)
+
+    async def post(self, update: dict[str, Any], *, secret: str | None = SECRET) -> httpx.Response:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        return await self.client.post(WEBHOOK_PATH, json=update, headers=headers)
+
+    async def deliver(self, update: dict[str, Any]) -> list[ApiCall]:
+        """Post an update as Telegram would; returns the Bot API calls the bot made while handling it."""
+        before = len(self.fake.calls)
+        response = await self.post(update)
+        assert response.status_code == 200, response.text
+        return self.fake.calls[before:]
+
+    async def say(self, student: FakeStudent, text: str) -> list[str]:
+        """The student writes `text`; returns the texts of the messages the bot sent back."""
+        calls = await self.deliver(student.message(text))
+        return [call.text for call in calls if call.method == "sendMessage"]
+
+    async def press(self, student: FakeStudent, label_or_data: str) -> list[str]:
+        """The student presses a button of the latest message with buttons (by label, or callback_data)."""
+        shown = self.fake.last_with_buttons(student.chat_id)
+        data = next((d for label, d in shown.buttons if label_or_data in (label, d)), None)
+        assert data is not None, (label_or_data, shown.buttons)
+        assert shown.message_id is not None
+        calls = await self.deliver(student.press(data, message_id=shown.message_id, message_text=shown.text))
+        return [call.text for call in calls if call.method == "sendMessage"]
+
+
+@pytest.fixture
+async def bot(committed: None) -> AsyncIterator[Bot]:
+    fake = FakeBotApi()
+    clock = Clock()
+    app = create_app(expiry_interval_seconds=0)
+    app.state.telegram_overrides = BotOverrides(
+        settings=bot_settings(), request=fake_request(fake), clock=lambda: clock.now, reminders=False
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            harness = Bot(app, fake, clock, client)
+            yield harness
+    # Whatever a test did, no button the bot sent may carry more than Telegram's 64 bytes.
+    for call in fake.calls:
+        for _, data in call.buttons:
+            assert 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES, data
+
+
+# Grade 7 problems with plain integer answers, one topic each. Questions carry a marker to find the answer.
+PROBLEMS: list[dict[str, Any]] = [
+    {"topic": "Profit & Loss", "answer": "540", "difficulty": 1},
+    {"topic": "Ratio", "answer": "12", "difficulty": 1},
+    {"topic": "Sets", "answer": "7", "difficulty": 2},
+    {"topic": "Triangles", "answer": "60", "difficulty": 2},
+    {"topic": "Measurement", "answer": "25", "difficulty": 3},
+    {"topic": "Factorisation", "answer": "9", "difficulty": 3},
+]
+
+
+@pytest.fixture
+async def problems(committed: None) -> dict[str, str]:
+    """Loads PROBLEMS (committed); maps a marker found in both question texts to the answer."""
+    answers: dict[str, str] = {}
+    async with get_session() as db:
+        for index, spec in enumerate(PROBLEMS):
+            marker = f"Q{index + 1}#"
+            await make_problem(
+                db,
+                question_en=f"{marker} {spec['topic']}: what is the answer?",
+                question_bn=f"{marker} {spec['topic']}: উত্তর কত?",
+                hints=hint_ladder(),  # "Hint n" / "ইঙ্গিত n"
+                **spec,
+            )
+            answers[marker] = spec["answer"]
+    return answers
+
+
+def answer_in(text: str, answers: dict[str, str]) -> str:
+    """The answer to the problem whose question is in `text`."""
+    found = [answer for marker, answer in answers.items() if marker in text]
+    assert len(found) == 1, text
+    return found[0]
+
+
+async def chat_row(chat_id: int) -> BotChat | None:
+    async with get_session() as db:
+        return (await db.execute(select(BotChat).where(BotChat.chat_id == chat_id))).scalar_one_or_none()
+
+
+async def problem_count() -> int:
+    async with get_session() as db:
+        return len((await db.execute(select(Problem.problem_id))).all())

@@ -1,0 +1,238 @@
+"""Whole conversations through the webhook, in Bengali and in English, from /start to the streak."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from src.bot.messages import bengali_digits
+from src.config import get_settings
+from src.database import get_session
+from src.models import Response, Session, Streak, Student
+from src.streaks.days import local_day
+from tests.bot.conftest import Bot, answer_in, chat_row
+from tests.factories import make_streak, make_student
+
+ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def labels(bot: Bot, chat_id: int) -> list[str]:
+    return [label for label, _ in bot.fake.last_with_buttons(chat_id).buttons]
+
+
+async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dict[str, str]) -> None:
+    rahim = bot.student(5001)
+
+    [welcome] = await bot.say(rahim, "/start")
+    assert "তোমার নাম কী" in welcome
+    [ask_grade] = await bot.say(rahim, "  Rahim   Uddin ")
+    assert "Rahim Uddin" in ask_grade
+    assert labels(bot, rahim.chat_id) == ["৬ষ্ঠ শ্রেণি", "৭ম শ্রেণি", "৮ম শ্রেণি"]
+
+    [ask_language] = await bot.press(rahim, "৭ম শ্রেণি")
+    assert "কোন ভাষায়" in ask_language and "Which language" in ask_language
+    assert bot.fake.sent(rahim.chat_id, "editMessageText")[-1].text == "✅ ৭ম শ্রেণি"
+    [registered] = await bot.press(rahim, "বাংলা")
+    assert "৭ম শ্রেণির শিক্ষার্থী" in registered
+    async with get_session() as db:
+        student = (await db.execute(select(Student).where(Student.telegram_id == 5001))).scalar_one()
+    assert (student.name, student.grade, student.language) == ("Rahim Uddin", 7, "bn")
+
+    # Problem 1: a wrong answer, a typed hint request, a hint by button, then the right answer.
+    [first] = await bot.press(rahim, "n")
+    assert first.startswith("📝 প্রশ্ন ১/৫")
+    assert labels(bot, rahim.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
+    answer = answer_in(first, problems)
+    bot.clock.advance(minutes=1)
+    [again] = await bot.say(rahim, "৯৯৯")
+    assert "আরও ২ বার" in again
+    [hint1] = await bot.say(rahim, "হিন্ট দাও")
+    assert hint1 == "💡 ইঙ্গিত ১/৩: ইঙ্গিত 1"
+    [hint2] = await bot.press(rahim, "💡 ইঙ্গিত")
+    assert hint2.startswith("💡 ইঙ্গিত ২/৩")
+    correct, second = await bot.say(rahim, bengali_digits(answer))
+    assert correct.startswith("✅")
+    assert second.startswith("📝 প্রশ্ন ২/৫")
+
+    # Problem 2: "I don't know" is understood and never graded; then the Skip button.
+    [offer] = await bot.say(rahim, "জানি না")
+    assert "ইঙ্গিত নেবে" in offer
+    assert labels(bot, rahim.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
+    skipped, third = await bot.press(rahim, "বাদ দাও ⏭")
+    assert bengali_digits(answer_in(second, problems)) in skipped and "ইঙ্গিত 3" in skipped
+    assert third.startswith("📝 প্রশ্ন ৩/৫")
+
+    # Problem 3: three wrong answers reveal the answer with the last hint step.
+    [left2] = await bot.say(rahim, "১০০০১")
+    [left1] = await bot.say(rahim, "১০০০২")
+    assert "আরও ২ বার" in left2 and "আরও ১ বার" in left1
+    reveal, fourth = await bot.say(rahim, "১০০০৩")
+    assert f"সঠিক উত্তর হলো: {bengali_digits(answer_in(third, problems))}" in reveal
+    assert "💡 ইঙ্গিত 3" in reveal
+    assert fourth.startswith("📝 প্রশ্ন ৪/৫")
+
+    # Problems 4 and 5: right first time; the summary has the score, the time and the streak.
+    bot.clock.advance(minutes=2)
+    _, fifth = await bot.say(rahim, bengali_digits(answer_in(fourth, problems)))
+    assert fifth.startswith("📝 প্রশ্ন ৫/৫")
+    correct, summary = await bot.say(rahim, answer_in(fifth, problems))  # ASCII digits are fine too
+    assert "✅ সঠিক: ৩/৫" in summary
+    assert "⏱ সময়: ৩ মিনিট ০ সেকেন্ড" in summary
+    assert "টানা ১ দিন" in summary
+    for text in (welcome, registered, again, summary):
+        assert not ASCII_DIGIT.search(text), text  # Bengali text, Bengali digits
+
+    [streak] = await bot.say(rahim, "/streak")
+    assert "টানা ১ দিন" in streak and "আজকের অনুশীলন: শেষ ✅" in streak
+    [progress] = await bot.say(rahim, "/progress")
+    assert "📊 তোমার অগ্রগতি" in progress and "এই সপ্তাহে শেষ করা অনুশীলন: ১টি" in progress
+    [done] = await bot.say(rahim, "/practice")
+    assert "আজকের অনুশীলন তুমি শেষ করে ফেলেছ" in done and "৩টি সঠিক" in done
+
+    async with get_session() as db:
+        answers = (await db.execute(select(Response.student_answer))).scalars().all()
+    assert "জানি না" not in answers and "হিন্ট দাও" not in answers  # non-answers are never graded
+    chat = await chat_row(rahim.chat_id)
+    assert chat is not None and chat.state == "idle" and "session_id" not in chat.draft
+
+
+async def test_english_conversation_with_a_language_change(bot: Bot, problems: dict[str, str]) -> None:
+    maya = bot.student(5002, first_name="Maya")
+    await bot.say(maya, "/start")
+    await bot.say(maya, "Maya")
+    [ask_language] = await bot.say(maya, "8")  # the grade may be typed too
+    assert "Which language" in ask_language
+    [registered] = await bot.press(maya, "English")
+    assert registered.startswith("All set, Maya! You are now a Class 8 student")
+
+    await bot.say(maya, "/grade")
+    assert labels(bot, maya.chat_id) == ["Class 6", "Class 7", "Class 8"]
+    [changed] = await bot.press(maya, "Class 7")
+    assert changed == "Done! From your next practice you will get Class 7 problems."
+
+    [first] = await bot.say(maya, "/practice")
+    assert first.startswith("📝 Problem 1 of 5") and "what is the answer?" in first
+    assert labels(bot, maya.chat_id) == ["💡 Hint", "Skip"]
+    [greeting] = await bot.say(maya, "hello")
+    assert "send me your answer" in greeting
+    [unclear] = await bot.say(maya, "the thing with the triangles")
+    assert unclear.startswith("I couldn't quite read that")
+    [hint] = await bot.say(maya, "hint")
+    assert hint == "💡 Hint 1 of 3: Hint 1"
+    text = first
+    for number in range(2, 6):
+        bot.clock.advance(seconds=45)
+        correct, text = await bot.say(maya, answer_in(text, problems))
+        assert correct == "✅ Exactly right! Well done."
+        assert text.startswith(f"📝 Problem {number} of 5")
+    _, summary = await bot.say(maya, answer_in(text, problems))
+    assert "Correct: 5/5" in summary and "Streak: 1 day" in summary and "every single one right" in summary
+
+    [streak] = await bot.say(maya, "/streak")
+    assert streak.startswith("🔥 Your streak: 1 day in a row") and "Next goal: 7 days (6 to go)" in streak
+    [progress] = await bot.say(maya, "/progress")
+    assert "Correct answers by topic:" in progress and "(100%)" in progress
+
+    await bot.say(maya, "/language")
+    [switched] = await bot.press(maya, "বাংলা")
+    assert switched == "ঠিক আছে, এখন থেকে আমরা বাংলায় অনুশীলন করব।"
+    [help_text] = await bot.say(maya, "/help")
+    assert "/practice — আজকের অনুশীলন" in help_text
+
+
+async def test_a_student_from_the_mini_app_is_recognised_and_a_milestone_celebrated(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    async with get_session() as db:
+        student = await make_student(db, telegram_id=5003, name="Nadia", grade=7, language="en")
+        yesterday = local_day(bot.clock.now, get_settings().timezone) - timedelta(days=1)
+        await make_streak(db, student, current_streak=6, longest_streak=6, last_practice_date=yesterday)
+    nadia = bot.student(5003, first_name="Nadia")
+    [back] = await bot.say(nadia, "/start")
+    assert back.startswith("Good to see you again, Nadia!")
+    [text] = await bot.press(nadia, "n")
+    for _ in range(4):
+        _, text = await bot.say(nadia, answer_in(text, problems))
+    _, summary, milestone = await bot.say(nadia, answer_in(text, problems))
+    assert "Streak: 7 days" in summary
+    assert milestone.startswith("🎉🎉 Congratulations! 7 days in a row — a whole week!")
+    async with get_session() as db:
+        streak = await db.get(Streak, student.student_id)
+    assert streak is not None and streak.milestones_achieved == [7]
+
+
+async def test_an_expired_session_is_explained_and_a_new_one_offered(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    sara = bot.student(5004, first_name="Sara")
+    for step in ("/start", "Sara", "6"):
+        await bot.say(sara, step)
+    await bot.press(sara, "English")
+    # Grade 6 has no problems in this library: the student is told so kindly.
+    [none] = await bot.say(sara, "/practice")
+    assert none.startswith("Sorry, the problems for your class are not ready yet")
+    await bot.say(sara, "/grade")
+    await bot.press(sara, "Class 7")
+    [first] = await bot.say(sara, "/practice")
+    bot.clock.advance(minutes=31)
+    [expired] = await bot.say(sara, answer_in(first, problems))
+    assert expired.startswith("Your last practice ran out of time (30 minutes)")
+    assert labels(bot, sara.chat_id) == ["▶️ Start again"]
+    [fresh] = await bot.press(sara, "▶️ Start again")
+    assert fresh.startswith("📝 Problem 1 of 5")
+    async with get_session() as db:
+        statuses = sorted(s.value for s in (await db.execute(select(Session.status))).scalars())
+    assert statuses == ["abandoned", "in_progress"]
+
+
+async def test_old_buttons_are_taken_away_quietly(bot: Bot, problems: dict[str, str]) -> None:
+    omar = bot.student(5005, first_name="Omar")
+    for step in ("/start", "Omar", "7"):
+        await bot.say(omar, step)
+    await bot.press(omar, "English")
+    [first] = await bot.say(omar, "/practice")
+    first_call = bot.fake.last_with_buttons(omar.chat_id)
+    await bot.say(omar, answer_in(first, problems))  # on to problem 2
+    assert first_call.message_id is not None
+    stale = omar.press(first_call.buttons[0][1], message_id=first_call.message_id)
+    calls = await bot.deliver(stale)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    # Pressed again: the edit now changes nothing, Telegram says "message is not modified", and that is fine.
+    calls = await bot.deliver(omar.press(first_call.buttons[0][1], message_id=first_call.message_id))
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    async with get_session() as db:
+        hints = (await db.execute(select(Response))).all()
+    assert len(hints) == 1  # only the answer to problem 1
+
+
+async def test_unregistered_students_are_sent_to_start(bot: Bot) -> None:
+    ali = bot.student(5006, first_name="Ali")
+    [reply] = await bot.say(ali, "/practice")
+    assert reply == "আগে তোমার সাথে একটু পরিচিত হয়ে নিই। /start লিখে পাঠাও।"
+    await bot.say(ali, "/start")
+    [reask] = await bot.say(ali, "12345")  # not a name
+    assert "নামটা ঠিক বুঝতে পারিনি" in reask
+    await bot.say(ali, "Ali")
+    again, question = await bot.say(ali, "/streak")  # mid-registration: finish first, then ask again
+    assert "আগে পরিচয়ের কাজটা শেষ করি" in again and "কোন শ্রেণিতে" in question
+    assert labels(bot, ali.chat_id) == ["৬ষ্ঠ শ্রেণি", "৭ম শ্রেণি", "৮ম শ্রেণি"]
+    [unknown] = await bot.say(ali, "/dance")
+    assert unknown.startswith("এই নির্দেশটা আমি চিনি না")
+
+
+async def test_the_language_can_change_during_registration(bot: Bot) -> None:
+    joy = bot.student(5007, first_name="Joy")
+    await bot.say(joy, "/start")
+    await bot.say(joy, "/language")
+    switched, ask_name = await bot.press(joy, "English")
+    assert switched == "Done — from now on we will practise in English."
+    assert ask_name.endswith("First, tell me: what is your name?")
+    [ask_grade] = await bot.say(joy, "Joy")
+    assert ask_grade == "Lovely to meet you, Joy! Which class are you in?"
+    await bot.press(joy, "Class 6")
+    [registered] = await bot.press(joy, "English")
+    assert registered.startswith("All set, Joy! You are now a Class 6 student")
+    chat = await chat_row(joy.chat_id)
+    assert chat is not None and chat.language == "en" and chat.draft == {}
