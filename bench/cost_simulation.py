@@ -26,7 +26,6 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,14 +34,12 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.common import load_problems, prepare_database
 from src import database
 from src.answers.normalize import to_bengali_digits
 from src.config import get_settings
-from src.content.library import read_library
-from src.content.loader import load_library
 from src.costs.pricing import price_for
 from src.costs.report import format_report, monthly_report, percentile
 from src.models import CostRecord, Problem, Student
@@ -338,11 +335,7 @@ async def simulate(
     model: str, price_models: list[str], students_count: int, days: int, seed: int, concurrency: int
 ) -> RunResult:
     started = time.monotonic()
-    async with database.get_session() as db:
-        library = read_library()
-        if library.faults:
-            raise SystemExit(f"the problem library has {len(library.faults)} fault(s): dars content validate")
-        await load_library(db, library.problems)
+    await load_problems()
     rng = random.Random(seed)
     students = await create_students(students_count, rng)
 
@@ -395,39 +388,9 @@ async def simulate(
     return RunResult(model, costs, repriced, tally, fake.calls, report, time.monotonic() - started)
 
 
-def fresh_database(server_url: str | None, scratch: Path) -> tuple[str, str | None]:
-    """A new, empty database: on the given server, else on an embedded one under `scratch`."""
-    name = f"dars_bench_{uuid.uuid4().hex[:8]}"
-    if server_url:
-        import asyncpg  # type: ignore[import-untyped]
-
-        server = make_url(server_url)
-        admin = server.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-        host = server.query.get("host")
-
-        async def create() -> None:
-            connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
-            try:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-            finally:
-                await connection.close()
-
-        asyncio.run(create())
-        return server.set(database=name).render_as_string(hide_password=False), name
-    from src.embedded_db import start_embedded_server
-
-    return start_embedded_server(scratch, name, delete_on_exit=True), None
-
-
 def run(model: str, args: argparse.Namespace, scratch: Path) -> RunResult:
-    from src.migrations import upgrade
-
-    url, _ = fresh_database(args.database_url, scratch)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DATABASE_POOL_SIZE"] = str(args.concurrency + 2)
     os.environ["DARS_MONTHLY_BUDGET_USD"] = str(TARGET_USD)
-    get_settings.cache_clear()
-    upgrade(url)
+    prepare_database(args.database_url, scratch, args.concurrency + 2)
 
     async def go() -> RunResult:
         try:

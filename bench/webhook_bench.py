@@ -27,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,10 +37,9 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from telegram.request import HTTPXRequest
 
+from bench.common import load_problems, prepare_database
 from src import database
 from src.config import get_settings
-from src.content.library import read_library
-from src.content.loader import load_library
 from src.models import Response, Session, SessionStatus, Student, TelegramUpdate
 
 SECRET = "bench-webhook-secret"
@@ -57,38 +55,10 @@ class Tally:
     unique_updates: set[int] = field(default_factory=set)
 
 
-def fresh_database(server_url: str | None, scratch: Path) -> str:
-    """A new, empty database: on the given server, else on an embedded server under `scratch`."""
-    name = f"dars_bench_{uuid.uuid4().hex[:8]}"
-    if server_url:
-        import asyncpg  # type: ignore[import-untyped]
-        from sqlalchemy.engine import make_url
-
-        server = make_url(server_url)
-        admin = server.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-        host = server.query.get("host")
-
-        async def create() -> None:
-            connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
-            try:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-            finally:
-                await connection.close()
-
-        asyncio.run(create())
-        return server.set(database=name).render_as_string(hide_password=False)
-    from src.embedded_db import start_embedded_server
-
-    return start_embedded_server(scratch, name, delete_on_exit=True)
-
-
-async def load_problems() -> dict[str, str]:
+async def question_answers() -> dict[str, str]:
     """Load the real library; map every question (both languages) to its canonical answer."""
-    library = read_library()
-    async with database.get_session() as db:
-        await load_library(db, library.problems)
     answers: dict[str, str] = {}
-    for problem in library.problems:
+    for problem in await load_problems():
         answers[problem.question_en.strip()] = problem.answer
         answers[problem.question_bn.strip()] = problem.answer
     return answers
@@ -181,7 +151,7 @@ async def bench(args: argparse.Namespace) -> None:
     from src.bot.fake import FakeBotApi
     from src.bot.webhook import BotOverrides
 
-    answers = await load_problems()
+    answers = await question_answers()
     fake = FakeBotApi(latency=args.latency)
     settings = get_settings().model_copy(
         update={
@@ -291,13 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("DARS_ENV", "production")
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
-        from src.migrations import upgrade
-
-        url = fresh_database(args.database_url, Path(scratch))
-        os.environ["DATABASE_URL"] = url
-        os.environ["DATABASE_POOL_SIZE"] = str(min(100, args.concurrency + 4))
-        get_settings.cache_clear()
-        upgrade(url)
+        prepare_database(args.database_url, Path(scratch), args.concurrency + 4)
 
         async def go() -> None:
             try:

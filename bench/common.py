@@ -1,0 +1,61 @@
+"""What every benchmark needs: a fresh database, migrated, with the real problem library."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from src import database
+from src.config import get_settings
+from src.content.library import LibraryProblem, read_library
+from src.content.loader import load_library
+
+
+def fresh_database(server_url: str | None, scratch: Path) -> str:
+    """A new, empty database: on the given server, else on an embedded server under `scratch`."""
+    name = f"dars_bench_{uuid.uuid4().hex[:8]}"
+    if server_url:
+        import asyncpg  # type: ignore[import-untyped]
+
+        server = make_url(server_url)
+        admin = server.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+        host = server.query.get("host")
+
+        async def create() -> None:
+            connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
+            try:
+                await connection.execute(f'CREATE DATABASE "{name}"')
+            finally:
+                await connection.close()
+
+        asyncio.run(create())
+        return server.set(database=name).render_as_string(hide_password=False)
+    from src.embedded_db import start_embedded_server
+
+    return start_embedded_server(scratch, name, delete_on_exit=True)
+
+
+def prepare_database(server_url: str | None, scratch: Path, pool_size: int) -> str:
+    """A fresh database, migrated, made this process's DATABASE_URL; returns its URL."""
+    from src.migrations import upgrade
+
+    url = fresh_database(server_url, scratch)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_POOL_SIZE"] = str(min(100, pool_size))
+    get_settings.cache_clear()
+    upgrade(url)
+    return url
+
+
+async def load_problems() -> list[LibraryProblem]:
+    """Load the real library into the database; return its problems."""
+    library = read_library()
+    if library.faults:
+        raise SystemExit(f"the problem library has {len(library.faults)} fault(s): dars content validate")
+    async with database.get_session() as db:
+        await load_library(db, library.problems)
+    return library.problems
