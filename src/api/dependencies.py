@@ -1,5 +1,8 @@
 """What a route needs: the request's database session, the time, and who is calling.
 
+Every dependency is `async def`: FastAPI runs a plain `def` one in a worker thread, a thread hop per
+dependency per request for functions that never block.
+
 The database session is a `scope="function"` dependency: FastAPI closes it (commit, or rollback on any
 exception) when the route function returns, before the response is sent. So a client never sees a
 success whose transaction then failed to commit, and a domain error raised after a flush rolls back.
@@ -26,12 +29,12 @@ from src.practice.ports import AnswerJudge, HintSource
 from src.tutor import get_provider
 
 
-def clock() -> datetime:
+async def clock() -> datetime:
     """The current time (UTC). Tests override this dependency to move time."""
     return datetime.now(UTC)
 
 
-def settings() -> Settings:
+async def settings() -> Settings:
     return get_settings()
 
 
@@ -41,12 +44,12 @@ async def database() -> AsyncIterator[AsyncSession]:
         yield db
 
 
-def hint_source() -> HintSource | None:
+async def hint_source() -> HintSource | None:
     """The AI tutor: Claude when ANTHROPIC_API_KEY is set, else the curated ladder only."""
     return get_provider()
 
 
-def answer_judge() -> AnswerJudge | None:
+async def answer_judge() -> AnswerJudge | None:
     """The AI tutor judges what the checker cannot; without a key it judges nothing (None verdicts)."""
     return get_provider()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
@@ -28,7 +28,7 @@ from src.practice.errors import (
 )
 from src.practice.ports import AnswerJudge, HintRequest, HintSource, HintText
 from src.practice.selection import Candidate, Outcome, Pick, choose_problems
-from src.practice.views import MAX_ATTEMPTS, SKIPPED, ProblemProgress, SessionView, load_view
+from src.practice.views import MAX_ATTEMPTS, SKIPPED, ProblemProgress, SessionView, find_view, load_view
 from src.streaks import service as streaks
 from src.streaks.days import StreakUpdate, local_day
 
@@ -69,10 +69,13 @@ class HintOutcome:
 
 
 async def get_student(db: AsyncSession, student_id: int, *, lock: bool = False) -> Student:
-    statement = select(Student).where(Student.student_id == student_id)
+    """The student; `lock` takes their row lock. Without it a student already loaded in this transaction
+    (as the API's authentication does) is served from the session's identity map, without a query."""
     if lock:
-        statement = statement.with_for_update()
-    student = (await db.execute(statement)).scalar_one_or_none()
+        statement = select(Student).where(Student.student_id == student_id).with_for_update()
+        student = (await db.execute(statement)).scalar_one_or_none()
+    else:
+        student = await db.get(Student, student_id)
     if student is None:
         raise StudentNotFound(f"no student {student_id}")
     return student
@@ -182,34 +185,23 @@ async def get_session_view(
     db: AsyncSession, student_id: int, session_id: int, *, lock: bool = False
 ) -> SessionView:
     """A session of this student (another student's session is reported as not found)."""
-    return await load_view(db, await _owned_session(db, student_id, session_id, lock=lock))
-
-
-async def _owned_session(
-    db: AsyncSession, student_id: int, session_id: int, *, lock: bool
-) -> PracticeSession:
-    statement = select(PracticeSession).where(
-        PracticeSession.session_id == session_id, PracticeSession.student_id == student_id
-    )
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    session = (await db.execute(statement)).scalar_one_or_none()
-    if session is None:
+    view = await find_view(db, student_id, session_id, lock=lock)
+    if view is None:
         raise SessionNotFound(f"no session {session_id} for this student")
-    return session
+    return view
 
 
 async def _open_problem(
     db: AsyncSession, student_id: int, session_id: int, now: datetime, problem_id: int | None
 ) -> tuple[SessionView, ProblemProgress]:
     """Lock the session and return it with its current problem, refusing closed or expired sessions."""
-    session = await _owned_session(db, student_id, session_id, lock=True)
+    view = await get_session_view(db, student_id, session_id, lock=True)
+    session = view.session
     # Expiry first: whether the periodic job has already marked it abandoned must not change the answer.
     if session.status != SessionStatus.COMPLETED and now >= session.expires_at:
         raise SessionExpired(session.expires_at)
     if session.status != SessionStatus.IN_PROGRESS:
         raise SessionClosed(f"session {session_id} is {session.status.value}", status=session.status.value)
-    view = await load_view(db, session)
     current = view.current
     if current is None:  # every problem finished but not completed: cannot happen, but never crash on it
         raise SessionClosed(f"session {session_id} has no open problem")
@@ -278,11 +270,7 @@ async def _record(
     now: datetime,
 ) -> AnswerOutcome:
     session = view.session
-    last_event = (
-        await db.execute(
-            select(func.max(Response.evaluated_at)).where(Response.session_id == session.session_id)
-        )
-    ).scalar_one_or_none() or session.date
+    last_event = view.last_answer_at or session.date
     response = Response(
         session_id=session.session_id,
         problem_id=current.problem.problem_id,
@@ -299,6 +287,7 @@ async def _record(
         confidence_level=check.confidence.value,
     )
     db.add(response)
+    view.last_answer_at = now
     if answer == SKIPPED:
         current.skipped = True
     else:
