@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import Mistake, Verdict
+from src.answers.normalize import to_bengali_digits
 from src.models import AiHint, CostOperation
 from src.practice.ports import HintRequest, HintText
 from src.tutor.completion import Complete
@@ -93,6 +94,8 @@ class AiHints:
         if completion is None:
             return None
         text = clean_hint(completion.text)
+        if language == "bn":  # the prompt asks for Bengali digits; a model that forgets still gets them
+            text = to_bengali_digits(text)
         rejection = reject_hint(text, completion.stop_reason, canonical=problem.answer, language=language)
         if rejection is not None:
             logger.info("AI hint for problem %s rejected: %s", problem.problem_id, rejection.value)

@@ -151,7 +151,22 @@ class ClaudeProvider:
                 system=system,
                 messages=[{"role": "user", "content": prompt}],
             )
-        except anthropic.APIError as exc:  # after the SDK's retries: status, timeout, connection, bad body
+        except anthropic.APITimeoutError:
+            # A request we stopped waiting for may still have been generated and billed, once per attempt
+            # the SDK made: record the worst case, so the ledger and the budget never undercount.
+            attempts = 1 + self.client.max_retries
+            logger.warning("Claude %s call timed out: worst case recorded, curated path", operation.value)
+            await costs.record_usage(
+                db,
+                student_id=student_id,
+                session_id=session_id,
+                operation=operation,
+                model=self.model,
+                usage=Usage(input_tokens=estimated_input * attempts, output_tokens=max_tokens * attempts),
+                now=now,
+            )
+            return None
+        except anthropic.APIError as exc:  # after the SDK's retries: status, connection, bad body
             logger.warning("Claude %s call failed (%s): curated path", operation.value, type(exc).__name__)
             return None
         except ValueError as exc:  # a 200 whose body is not JSON at all: nothing usable, nothing billed known

@@ -13,7 +13,7 @@ from src.costs.pricing import DEFAULT_PRICES
 from src.database import DarsSession
 from src.models import AiHint, CostRecord, HintView
 from src.practice import service
-from src.tutor.provider import ClaudeProvider
+from src.tutor.provider import ClaudeProvider, estimate_input_tokens
 from tests.tutor.fake_messages_api import FakeMessagesApi, Reply, count_tokens, prompt_text
 from tests.tutor.support import MODEL, T0, Practice, ai_hint_count, cost_records, practice, tutor_settings
 
@@ -75,6 +75,17 @@ async def test_english_student_gets_english_ai_text_and_bengali_curated(
     outcome = await wrong_then_hint(db, await practice(db, language="en"), provider, answer="5400")
     assert outcome.hint.text_en.startswith("Read the question again")
     assert outcome.hint.text_bn == "ইঙ্গিত 1"
+
+
+async def test_bengali_ai_hint_is_shown_and_stored_with_bengali_digits(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
+) -> None:
+    fake.then(Reply("প্রশ্নটি আবার পড়ো: 2 টি জিনিসের দাম 100 টাকা বেশি।"))
+    setup = await practice(db, language="bn")
+    outcome = await wrong_then_hint(db, setup, provider)
+    assert outcome.hint.is_ai_generated
+    assert outcome.hint.text_bn == "প্রশ্নটি আবার পড়ো: ২ টি জিনিসের দাম ১০০ টাকা বেশি।"
+    assert (await db.scalars(select(AiHint.text))).one() == outcome.hint.text_bn
 
 
 async def test_no_wrong_answer_yet_means_the_curated_hint_and_no_call(
@@ -169,13 +180,20 @@ async def test_failing_on_every_try_falls_back_and_records_nothing(
     assert await cost_records(db) == [] and await ai_hint_count(db) == 0
 
 
-async def test_timeouts_fall_back_and_record_nothing(
+async def test_timeouts_fall_back_and_record_the_worst_case_of_every_attempt(
     db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider
 ) -> None:
     fake.responder = lambda body: Reply(timeout=True)
     outcome = await wrong_then_hint(db, await practice(db), provider)
     assert not outcome.hint.is_ai_generated
-    assert fake.calls == 3 and await cost_records(db) == []
+    assert fake.calls == 3 and await ai_hint_count(db) == 0
+    (record,) = await cost_records(db)  # each of the 3 attempts may have been generated and billed
+    assert record.output_tokens == 3 * 200 and record.input_tokens is not None
+    body = fake.requests[0]
+    assert record.input_tokens == 3 * estimate_input_tokens(body["system"], body["messages"][0]["content"])
+    price = DEFAULT_PRICES[MODEL]
+    expected = (record.input_tokens * price.input + record.output_tokens * price.output) / 1e6
+    assert record.cost_usd == pytest.approx(expected)
 
 
 async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
@@ -188,7 +206,9 @@ async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
     started = time.monotonic()
     outcome = await wrong_then_hint(db, await practice(db), slow)
     assert time.monotonic() - started < 5
-    assert not outcome.hint.is_ai_generated and await cost_records(db) == []
+    assert not outcome.hint.is_ai_generated
+    (record,) = await cost_records(db)  # the worst case of the 2 attempts, which may have been billed
+    assert record.output_tokens == 2 * 200
 
 
 @pytest.mark.parametrize(
