@@ -1,0 +1,622 @@
+"""The practice loop under load, beside the database's own ceiling, in one run.
+
+Simulated students each do: POST /sessions/today → 5 × (POST …/hints, POST …/answers) → the session is
+complete; 11 requests a student, each one transaction. Phases, on one fresh database:
+
+1. peak (HTTP):  `--concurrency` students in flight, back to back, against the production app
+                 (`src.api.app.create_app()`, see bench/practice_app.py) served by uvicorn with `--workers`
+                 processes, as in production (pool with pre-ping, Mini App initData checked per request).
+2. ceiling:      the same transactions issued directly with asyncpg (bench/practice_raw.py): no HTTP, no
+                 ORM, no pydantic; as many processes as the server has workers, the same concurrency.
+3. 80% load:     students arrive at random (Poisson) at 80% of the peak's session rate; latency per endpoint.
+4. round trips:  one student at a time through a counting proxy in front of PostgreSQL
+                 (bench/pgwire_counter.py): database round trips and statements per request, app and raw.
+
+    .venv/bin/python -m bench.practice_bench                       # 2 workers, 32 students in flight
+    .venv/bin/python -m bench.practice_bench --workers 1 --concurrency 16 --students 300
+    .venv/bin/python -m bench.practice_bench --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+Each student is used once (a student has one session a day), so every run starts sessions from nothing.
+Answers are the canonical ones (half of them typed with Bengali digits), so every session completes; the
+run checks in the database that it did, with five responses and five hint views per session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+
+from bench.common import load_problems, prepare_database
+from bench.http_client import Connection
+from bench.pgwire_counter import CountingProxy, through, upstream_of
+from src.answers.normalize import to_bengali_digits
+from src.auth.telegram import sign_init_data
+from src.costs.report import percentile
+
+BOT_TOKEN = "123456:practice-bench-token"
+ENDPOINTS = ("start", "hint", "answer")
+TELEGRAM_ID_BASE = 700_000_000
+
+
+@dataclass
+class Tally:
+    """Latencies (seconds) by endpoint, failures, and the wall time of a phase."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    failures: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    students: int = 0
+
+    def merge(self, other: Tally) -> None:
+        for name, values in other.latencies.items():
+            self.latencies[name].extend(values)
+        self.failures.extend(other.failures)
+        self.students += other.students
+
+    @property
+    def requests(self) -> int:
+        return sum(len(values) for values in self.latencies.values())
+
+    def rate(self, endpoint: str | None = None) -> float:
+        count = self.requests if endpoint is None else len(self.latencies[endpoint])
+        return count / self.elapsed if self.elapsed else 0.0
+
+    def line(self, endpoint: str) -> str:
+        values = sorted(self.latencies[endpoint])
+        ms = [1000 * percentile(values, q) for q in (0.5, 0.95, 0.99)]
+        return (
+            f"{endpoint:<7} {len(values):>6}  p50 {ms[0]:6.1f} ms  p95 {ms[1]:6.1f} ms  p99 {ms[2]:6.1f} ms"
+        )
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: int
+    telegram_id: int
+    bengali: bool
+
+
+# ---------------------------------------------------------------------------------------------- setup
+
+
+async def create_students(count: int, first: int) -> list[Student]:
+    """`count` registered students (grades 6, 7, 8 in turn), telegram ids from TELEGRAM_ID_BASE + first."""
+    from sqlalchemy import text
+
+    from src import database
+
+    async with database.get_session() as db:
+        rows = await db.execute(
+            text(
+                "INSERT INTO students (telegram_id, name, grade, language) "
+                "SELECT CAST(:base AS bigint) + n, 'Bench ' || n, 6 + n % 3, "
+                "CASE WHEN n % 2 = 0 THEN 'bn' ELSE 'en' END "
+                "FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS n "
+                "RETURNING student_id, telegram_id, language"
+            ),
+            {"base": TELEGRAM_ID_BASE, "first": first, "last": first + count - 1},
+        )
+        made = [Student(row.student_id, row.telegram_id, row.language == "bn") for row in rows]
+    return sorted(made, key=lambda student: student.telegram_id)
+
+
+def typed(answer: str, student: Student) -> str:
+    return to_bengali_digits(answer) if student.bengali else answer
+
+
+def auth_header(telegram_id: int) -> str:
+    fields = {
+        "user": json.dumps({"id": telegram_id, "first_name": "Bench", "language_code": "bn"}),
+        "auth_date": str(int(time.time())),
+    }
+    return f"Authorization: tma {sign_init_data(fields, BOT_TOKEN)}\r\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(database_url: str, workers: int, pool_size: int) -> Iterator[int]:
+    """The production app under uvicorn with `workers` processes; yields its port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL_SIZE": str(pool_size),
+        "DATABASE_MAX_OVERFLOW": "0",
+        "DARS_ENV": "production",
+        "SESSION_EXPIRY_INTERVAL_SECONDS": "0",
+        "BENCH_BOT_TOKEN": BOT_TOKEN,
+    }
+    for unset in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "ANTHROPIC_API_KEY"):
+        env.pop(unset, None)
+    command = [
+        sys.executable, "-m", "uvicorn", "bench.practice_app:create_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"uvicorn exited with {server.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("uvicorn did not start in 60 s") from None
+                time.sleep(0.1)
+        asyncio.run(_wait_healthy(port, workers))
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def _wait_healthy(port: int, workers: int) -> None:
+    connection = Connection("127.0.0.1", port)
+    for _ in range(workers * 20):  # each worker warms its pool on its first requests
+        status, _ = await connection.request("GET", "/health")
+        if status != 200:
+            raise SystemExit(f"GET /health answered {status}")
+    await connection.close()
+
+
+# ------------------------------------------------------------------------------------------ HTTP loop
+
+
+async def http_student(
+    connection: Connection, student: Student, answers: dict[int, str], tally: Tally
+) -> None:
+    """One student's whole session through the API."""
+    headers = auth_header(student.telegram_id)
+
+    async def call(endpoint: str, path: str, body: Any, expected: int) -> Any:
+        started = time.perf_counter()
+        status, data = await connection.request("POST", path, body, headers)
+        tally.latencies[endpoint].append(time.perf_counter() - started)
+        if status != expected:
+            raise RuntimeError(f"{endpoint} answered {status}: {data}")
+        return data
+
+    session = await call("start", "/sessions/today", None, 201)
+    path = f"/sessions/{session['session_id']}"
+    for problem in session["problems"]:
+        ref = {"problem_id": problem["problem_id"]}
+        await call("hint", f"{path}/hints", ref, 200)
+        text = typed(answers[problem["problem_id"]], student)
+        outcome = await call("answer", f"{path}/answers", {**ref, "answer": text}, 200)
+        if not outcome["correct"]:
+            raise RuntimeError(f"canonical answer {text!r} judged wrong: {outcome}")
+    if not outcome["session_finished"]:
+        raise RuntimeError(f"session {session['session_id']} not finished after five answers")
+    tally.students += 1
+
+
+async def closed_loop(
+    students: Sequence[Student],
+    concurrency: int,
+    run_one: Callable[[int, Student, Tally], Awaitable[None]],
+) -> Tally:
+    """`concurrency` lanes, each running students one after another; the tally of all."""
+    tally = Tally()
+    queue = list(reversed(students))
+
+    async def lane(number: int) -> None:
+        while queue:
+            student = queue.pop()
+            try:
+                await run_one(number, student, tally)
+            except Exception as error:
+                tally.failures.append(f"student {student.student_id}: {error}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane(n) for n in range(concurrency)))
+    tally.elapsed = time.perf_counter() - started
+    return tally
+
+
+async def http_peak(
+    port: int, students: Sequence[Student], answers: dict[int, str], concurrency: int
+) -> Tally:
+    connections = [Connection("127.0.0.1", port) for _ in range(concurrency)]
+
+    async def run_one(lane: int, student: Student, tally: Tally) -> None:
+        await http_student(connections[lane], student, answers, tally)
+
+    try:
+        return await closed_loop(students, concurrency, run_one)
+    finally:
+        for connection in connections:
+            await connection.close()
+
+
+async def http_open_loop(
+    port: int, students: Sequence[Student], answers: dict[int, str], sessions_per_second: float, seed: int
+) -> Tally:
+    """Students arrive as a Poisson process; each opens a connection and does its session."""
+    rng = random.Random(seed)
+    tally = Tally()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def one(student: Student) -> None:
+        connection = Connection("127.0.0.1", port)
+        try:
+            await http_student(connection, student, answers, tally)
+        except Exception as error:
+            tally.failures.append(f"student {student.student_id}: {error}")
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    due = started
+    for student in students:
+        due += rng.expovariate(sessions_per_second)
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(student)))
+    await asyncio.gather(*tasks)
+    tally.elapsed = time.perf_counter() - started
+    return tally
+
+
+# ------------------------------------------------------------------------------------- asyncpg ceiling
+
+
+def _dsn(database_url: str) -> str:
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def raw_student(pool: asyncpg.Pool, student: Student, answers: dict[int, str], tally: Tally) -> None:
+    from bench import practice_raw
+
+    started = time.perf_counter()
+    session_id, problem_ids = await practice_raw.start(pool, student.student_id, datetime.now(UTC))
+    tally.latencies["start"].append(time.perf_counter() - started)
+    completed = False
+    for problem_id in problem_ids:
+        started = time.perf_counter()
+        await practice_raw.hint(pool, student.student_id, session_id, problem_id, datetime.now(UTC))
+        tally.latencies["hint"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        correct, completed = await practice_raw.answer(
+            pool, student.student_id, session_id, problem_id, typed(answers[problem_id], student),
+            datetime.now(UTC),
+        )  # fmt: skip
+        tally.latencies["answer"].append(time.perf_counter() - started)
+        if not correct:
+            raise RuntimeError(f"canonical answer to {problem_id} judged wrong")
+    if not completed:
+        raise RuntimeError(f"session {session_id} not completed")
+    tally.students += 1
+
+
+async def _raw_process(
+    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, start_at: float
+) -> Tally:
+    from bench import practice_raw
+
+    pool = await asyncpg.create_pool(
+        _dsn(database_url),
+        min_size=concurrency,
+        max_size=concurrency,
+        init=practice_raw.init_connection,
+        reset=practice_raw.no_reset,
+    )
+    try:
+
+        async def run_one(_: int, student: Student, tally: Tally) -> None:
+            await raw_student(pool, student, answers, tally)
+
+        await asyncio.sleep(max(0.0, start_at - time.time()))  # the processes start together, pools open
+        tally = await closed_loop(students, concurrency, run_one)
+        tally.elapsed = time.time() - start_at
+        return tally
+    finally:
+        await pool.close()
+
+
+def raw_process(
+    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, start_at: float
+) -> Tally:
+    """One process of the ceiling run (a top-level function, so a spawned process can run it)."""
+    tally = asyncio.run(_raw_process(database_url, students, answers, concurrency, start_at))
+    tally.latencies = dict(tally.latencies)  # type: ignore[assignment]  # picklable
+    return tally
+
+
+def raw_ceiling(
+    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, processes: int
+) -> Tally:
+    shares = [students[n::processes] for n in range(processes)]
+    lanes = [concurrency // processes + (n < concurrency % processes) for n in range(processes)]
+    total = Tally()
+    start_at = time.time() + 5  # time for the spawned processes to import and open their pools
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as executor:
+        futures = [
+            executor.submit(raw_process, database_url, share, answers, lane, start_at)
+            for share, lane in zip(shares, lanes, strict=True)
+        ]
+        for future in futures:
+            tally = future.result()
+            total.merge(tally)
+            total.elapsed = max(total.elapsed, tally.elapsed)
+    return total
+
+
+# ---------------------------------------------------------------------------------------- round trips
+
+
+class CountingConnection(Connection):
+    """An HTTP connection that snapshots the proxy's counters around each request."""
+
+    def __init__(self, port: int, proxy: CountingProxy, endpoint_of: Callable[[str], str]) -> None:
+        super().__init__("127.0.0.1", port)
+        self.proxy = proxy
+        self.endpoint_of = endpoint_of
+        self.sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    async def request(
+        self, method: str, path: str, body: Any | None = None, headers: str = ""
+    ) -> tuple[int, Any]:
+        before = self.proxy.counts.snapshot()
+        result = await super().request(method, path, body, headers)
+        await asyncio.sleep(0.005)  # let the proxy read what the server sent after answering (none expected)
+        after = self.proxy.counts.snapshot()
+        sums = self.sums[self.endpoint_of(path)]
+        sums[0] += after[0] - before[0]
+        sums[1] += after[1] - before[1]
+        sums[2] += 1
+        return result
+
+
+def endpoint_of(path: str) -> str:
+    if path.endswith("/hints"):
+        return "hint"
+    if path.endswith("/answers"):
+        return "answer"
+    return "start"
+
+
+def per_request(sums: dict[str, list[int]]) -> dict[str, tuple[float, float]]:
+    return {name: (trips / count, statements / count) for name, (trips, statements, count) in sums.items()}
+
+
+async def app_round_trips(
+    proxy: CountingProxy, port: int, students: Sequence[Student], answers: dict[int, str]
+) -> dict[str, tuple[float, float]]:
+    connection = CountingConnection(port, proxy, endpoint_of)
+    tally = Tally()
+    for student in students:
+        await http_student(connection, student, answers, tally)
+    await connection.close()
+    return per_request(connection.sums)
+
+
+async def raw_round_trips(
+    proxy_url: str, proxy: CountingProxy, students: Sequence[Student], answers: dict[int, str]
+) -> dict[str, tuple[float, float]]:
+    from bench import practice_raw
+
+    pool = await asyncpg.create_pool(
+        _dsn(proxy_url),
+        min_size=1,
+        max_size=1,
+        init=practice_raw.init_connection,
+        reset=practice_raw.no_reset,
+    )
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    class Measured:
+        """Wraps practice_raw's functions with counter snapshots."""
+
+        def __getattr__(self, name: str) -> Any:
+            function = getattr(practice_raw, name)
+
+            async def wrapped(*args: Any) -> Any:
+                before = proxy.counts.snapshot()
+                result = await function(*args)
+                await asyncio.sleep(0.005)
+                after = proxy.counts.snapshot()
+                entry = sums[name]
+                entry[0] += after[0] - before[0]
+                entry[1] += after[1] - before[1]
+                entry[2] += 1
+                return result
+
+            return wrapped
+
+    try:
+        for student in students:
+            measured = Measured()
+            session_id, problem_ids = await measured.start(pool, student.student_id, datetime.now(UTC))
+            for problem_id in problem_ids:
+                await measured.hint(pool, student.student_id, session_id, problem_id, datetime.now(UTC))
+                await measured.answer(
+                    pool, student.student_id, session_id, problem_id, typed(answers[problem_id], student),
+                    datetime.now(UTC),
+                )  # fmt: skip
+    finally:
+        await pool.close()
+    return per_request(sums)
+
+
+# ------------------------------------------------------------------------------------------- checking
+
+
+async def check_database(students: int) -> list[str]:
+    """Every simulated student's session completed, with 5 answers and 5 hints: a list of what is not so."""
+    from sqlalchemy import text
+
+    from src import database
+
+    async with database.get_session() as db:
+        row = (
+            await db.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM sessions WHERE status = 'completed') AS completed, "
+                    "(SELECT count(*) FROM sessions) AS sessions, "
+                    "(SELECT count(*) FROM responses) AS responses, "
+                    "(SELECT count(*) FROM hint_views) AS hints, "
+                    "(SELECT count(*) FROM streaks WHERE current_streak = 1) AS streaks"
+                )
+            )
+        ).one()
+    expected = {"completed": students, "sessions": students, "responses": 5 * students}
+    expected |= {"hints": 5 * students, "streaks": students}
+    return [
+        f"{name}: {getattr(row, name)} in the database, {value} expected"
+        for name, value in expected.items()
+        if getattr(row, name) != value
+    ]
+
+
+# ----------------------------------------------------------------------------------------------- main
+
+
+def report(label: str, tally: Tally) -> None:
+    answers = len(tally.latencies["answer"])
+    print(
+        f"{label}: {tally.students} sessions in {tally.elapsed:.1f} s — "
+        f"{answers / tally.elapsed:.0f} answers/s, "
+        f"{tally.students / tally.elapsed:.1f} sessions/s, {tally.rate():.0f} requests/s"
+    )
+    for endpoint in ENDPOINTS:
+        print("    " + tally.line(endpoint))
+    for failure in tally.failures[:5]:
+        print(f"    FAILED {failure}")
+    if len(tally.failures) > 5:
+        print(f"    … {len(tally.failures) - 5} more failures")
+
+
+def trips_table(app: dict[str, tuple[float, float]], raw: dict[str, tuple[float, float]]) -> None:
+    print("database round trips (statements) per request, one request at a time:")
+    for endpoint in ENDPOINTS:
+        a, r = app.get(endpoint, (0, 0)), raw.get(endpoint, (0, 0))
+        print(f"    {endpoint:<7} app {a[0]:5.1f} ({a[1]:4.1f})    asyncpg {r[0]:5.1f} ({r[1]:4.1f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=640, help="sessions in each throughput phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="students in flight at once at peak")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (and raw processes)")
+    parser.add_argument("--load", type=float, default=0.8, help="open-loop load as a share of the peak")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--database-url", default=None, help="a PostgreSQL server; a fresh database is made on it"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("DARS_ENV", "production")
+    trip_students = 20
+    with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
+        url = prepare_database(args.database_url, Path(scratch), 4)
+
+        async def setup() -> tuple[dict[int, str], list[list[Student]]]:
+            from src import database
+
+            problems = await load_problems()
+            sizes = [args.concurrency, args.students, args.students, args.students, trip_students]
+            groups, first = [], 0
+            for size in sizes:
+                groups.append(await create_students(size, first))
+                first += size
+            await database.dispose_engine()
+            return {problem.id: problem.answer for problem in problems}, groups
+
+        answers, (warmup, peak_group, raw_group, open_group, trip_group) = asyncio.run(setup())
+        per_worker_pool = max(2, -(-args.concurrency // args.workers) + 1)
+        print(
+            f"practice benchmark: {args.workers} uvicorn worker(s), {args.concurrency} students in flight, "
+            f"{args.students} sessions a phase, pool {per_worker_pool} a worker, "
+            f"PostgreSQL {'at --database-url' if args.database_url else 'embedded'}"
+        )
+        with serve(url, args.workers, per_worker_pool) as port:
+            asyncio.run(http_peak(port, warmup, answers, args.concurrency))
+            peak = asyncio.run(http_peak(port, peak_group, answers, args.concurrency))
+            report("HTTP peak", peak)
+            raw = raw_ceiling(url, raw_group, answers, args.concurrency, args.workers)
+            report("asyncpg ceiling", raw)
+            rate = args.load * peak.students / peak.elapsed
+            loaded = asyncio.run(http_open_loop(port, open_group, answers, rate, args.seed))
+            report(f"HTTP at {args.load:.0%} of peak ({rate:.1f} sessions/s arriving)", loaded)
+        print(
+            f"app / ceiling: {peak.rate('answer') / raw.rate('answer'):.0%} of the answers/s, "
+            f"{peak.rate() / raw.rate():.0%} of the requests/s"
+        )
+        app_trips, raw_trips = asyncio.run(round_trips_phase(url, trip_group, answers))
+        trips_table(app_trips, raw_trips)
+
+        async def verify() -> list[str]:
+            from src import database
+
+            try:
+                return await check_database(
+                    sum(len(g) for g in (warmup, peak_group, raw_group, open_group, trip_group))
+                )
+            finally:
+                await database.dispose_engine()
+
+        problems = asyncio.run(verify())
+        failures = len(peak.failures) + len(raw.failures) + len(loaded.failures)
+        print(f"database check: {'all sessions complete' if not problems else '; '.join(problems)}")
+        return 1 if problems or failures else 0
+
+
+async def round_trips_phase(
+    database_url: str, students: list[Student], answers: dict[int, str]
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """App (one worker, through the proxy) and raw round trips, each on half of `students`."""
+    proxy = CountingProxy(upstream_of(database_url))
+    await proxy.start()
+    proxy_url = through(database_url, proxy.port)
+    half = len(students) // 2
+    try:
+        loop = asyncio.get_running_loop()
+        server = await loop.run_in_executor(None, _start_counting_server, proxy_url)
+        try:
+            app = await app_round_trips(proxy, server[1], students[:half], answers)
+        finally:
+            await loop.run_in_executor(None, server[0].__exit__, None, None, None)
+        raw = await raw_round_trips(proxy_url, proxy, students[half:], answers)
+    finally:
+        await proxy.stop()
+    return app, raw
+
+
+def _start_counting_server(proxy_url: str) -> tuple[Any, int]:
+    manager = serve(proxy_url, 1, 2)
+    port = manager.__enter__()
+    return manager, port
+
+
+if __name__ == "__main__":
+    sys.exit(main())

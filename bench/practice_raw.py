@@ -1,0 +1,283 @@
+"""The practice loop's transactions issued directly with asyncpg: no HTTP, no ORM, no pydantic.
+
+This is the ceiling the served app is compared with. Each function is one transaction doing what the
+service does for the same request, with the same locks and the same rows read and written:
+
+- start:  lock the student row; the in-progress session (FOR UPDATE); the last completed one; the grade's
+          problems and the student's last 30 days of answers; choose five (the same pure `choose_problems`);
+          insert the session; read its view.
+- hint:   lock the session row; read its view (responses, hint views and problems in one statement, as
+          `src/practice/views.py` does); insert the hint view.
+- answer: lock the session row; read its view; check the answer (the same pure `check_answer`); insert the
+          response; on the last one complete the session and move the streak.
+
+Business rules the benchmark never triggers (expiry, problem_not_current, a 4th hint, not-an-answer text) are
+checked as cheaply as the service checks them, but their error paths are not reproduced.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from src.answers.check import Verdict, check_answer
+from src.config import get_settings
+from src.practice.selection import Candidate, Outcome, choose_problems
+from src.streaks.days import advance, local_day
+
+SESSION_LENGTH = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+
+
+async def init_connection(connection: asyncpg.Connection) -> None:
+    """jsonb as Python values, as SQLAlchemy's asyncpg dialect sets it up."""
+    await connection.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def no_reset(connection: asyncpg.Connection) -> None:
+    """Pool release without asyncpg's reset query: every transaction here ends in COMMIT or ROLLBACK, and
+    SQLAlchemy's pool does not send one either."""
+
+
+@dataclass
+class ProblemState:
+    problem_id: int
+    attempts: int = 0
+    solved: bool = False
+    skipped: bool = False
+    hints: list[int] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.solved or self.skipped or self.attempts >= MAX_ATTEMPTS
+
+
+@dataclass
+class RawView:
+    session_id: int
+    status: str
+    started: datetime
+    expires_at: datetime
+    problems: dict[int, dict[str, Any]]
+    states: list[ProblemState]
+    last_event: datetime
+
+    @property
+    def current(self) -> ProblemState | None:
+        return next((state for state in self.states if not state.finished), None)
+
+
+_LOCK_SESSION = """
+SELECT session_id, student_id, date, status::text, problem_ids, expires_at
+FROM sessions WHERE session_id = $1 AND student_id = $2 FOR UPDATE"""
+_VIEW = """
+SELECT
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
+                             ORDER BY response_id), '[]'::jsonb)
+   FROM responses WHERE session_id = $1) AS responses,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, hint_number, is_ai_generated)), '[]'::jsonb)
+   FROM hint_views WHERE session_id = $1) AS hints,
+  (SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) FROM (
+     SELECT problem_id, topic, difficulty, question_en, question_bn, answer, hints FROM problems
+     WHERE problem_id = ANY($2::int[])) AS p) AS problems"""
+
+
+async def _view(connection: asyncpg.Connection, session: asyncpg.Record) -> RawView:
+    """The session's responses, hint views and problems in one statement, as the service reads them."""
+    ids: list[int] = list(session["problem_ids"])
+    states = {pid: ProblemState(pid) for pid in ids}
+    last_event: datetime = session["date"]
+    row = await connection.fetchrow(_VIEW, session["session_id"], ids)
+    for problem_id, answer, is_correct, evaluated_at in row["responses"]:
+        state = states[problem_id]
+        if answer == "":
+            state.skipped = True
+        else:
+            state.attempts += 1
+            state.solved = state.solved or is_correct
+        last_event = max(last_event, datetime.fromisoformat(evaluated_at))
+    for problem_id, hint_number, _ in row["hints"]:
+        states[problem_id].hints.append(hint_number)
+    problems = {problem["problem_id"]: problem for problem in row["problems"]}
+    return RawView(
+        session["session_id"],
+        session["status"],
+        session["date"],
+        session["expires_at"],
+        problems,
+        [states[pid] for pid in ids],
+        last_event,
+    )
+
+
+async def _open(connection: asyncpg.Connection, student_id: int, session_id: int, now: datetime) -> RawView:
+    session = await connection.fetchrow(_LOCK_SESSION, session_id, student_id)
+    if session is None:
+        raise LookupError(f"no session {session_id} for student {student_id}")
+    if session["status"] != "completed" and now >= session["expires_at"]:
+        raise RuntimeError("session expired")
+    if session["status"] != "in_progress":
+        raise RuntimeError("session closed")
+    return await _view(connection, session)
+
+
+async def start(pool: asyncpg.Pool, student_id: int, now: datetime) -> tuple[int, list[int]]:
+    """Today's session of the student: (session_id, problem ids), resumed or returned as the app does."""
+    zone = get_settings().timezone
+    async with pool.acquire() as connection, connection.transaction():
+        student = await connection.fetchrow(
+            "SELECT student_id, grade FROM students WHERE student_id = $1 FOR UPDATE", student_id
+        )
+        if student is None:
+            raise LookupError(f"no student {student_id}")
+        active = await connection.fetchrow(
+            "SELECT session_id, problem_ids, expires_at FROM sessions "
+            "WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE",
+            student_id,
+        )
+        if active is not None:
+            if now < active["expires_at"]:
+                return active["session_id"], list(active["problem_ids"])
+            await connection.execute(
+                "UPDATE sessions SET status = 'abandoned' WHERE session_id = $1", active["session_id"]
+            )
+        done = await connection.fetchrow(
+            "SELECT session_id, problem_ids, completed_at, date FROM sessions "
+            "WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1",
+            student_id,
+        )
+        if done is not None and local_day(done["completed_at"] or done["date"], zone) == local_day(now, zone):
+            return done["session_id"], list(done["problem_ids"])
+        candidates = [
+            Candidate(row["problem_id"], row["topic"], row["difficulty"])
+            for row in await connection.fetch(
+                "SELECT problem_id, topic, difficulty FROM problems WHERE grade = $1", student["grade"]
+            )
+        ]
+        recent = await connection.fetch(
+            "SELECT p.problem_id, p.topic, r.is_correct, r.evaluated_at FROM problems p "
+            "JOIN responses r ON r.problem_id = p.problem_id "
+            "JOIN sessions s ON s.session_id = r.session_id "
+            "WHERE s.student_id = $1 AND r.evaluated_at >= $2",
+            student_id,
+            now - timedelta(days=30),
+        )
+        history = [Outcome(row["topic"], row["is_correct"]) for row in recent]
+        recently_correct = frozenset(
+            row["problem_id"]
+            for row in recent
+            if row["is_correct"] and row["evaluated_at"] >= now - timedelta(days=14)
+        )
+        seed = student_id * 1_000_003 + local_day(now, zone).toordinal()
+        picks = choose_problems(candidates, history, recently_correct, seed)
+        ids = [pick.problem_id for pick in picks]
+        session_id: int = await connection.fetchval(
+            "INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "
+            "VALUES ($1, $2, 'in_progress', $3, $4) RETURNING session_id",
+            student_id,
+            now,
+            ids,
+            now + SESSION_LENGTH,
+        )
+        await connection.fetchrow(_VIEW, session_id, ids)  # the session's problems, for the student to see
+        return session_id, ids
+
+
+async def hint(pool: asyncpg.Pool, student_id: int, session_id: int, problem_id: int, now: datetime) -> int:
+    """Show the next hint of the current problem; returns its number."""
+    async with pool.acquire() as connection, connection.transaction():
+        view = await _open(connection, student_id, session_id, now)
+        current = view.current
+        if current is None or current.problem_id != problem_id:
+            raise RuntimeError("problem not current")
+        number = len(current.hints) + 1
+        if number > 3:
+            raise RuntimeError("no hints left")
+        curated = view.problems[problem_id]["hints"][number - 1]
+        await connection.execute(
+            "INSERT INTO hint_views (session_id, problem_id, hint_number, is_ai_generated, text_en, text_bn, "
+            "created_at) VALUES ($1, $2, $3, false, $4, $5, $6)",
+            session_id,
+            problem_id,
+            number,
+            curated["text_en"],
+            curated["text_bn"],
+            now,
+        )
+        return number
+
+
+async def answer(
+    pool: asyncpg.Pool, student_id: int, session_id: int, problem_id: int, text: str, now: datetime
+) -> tuple[bool, bool]:
+    """Check and record an answer to the current problem; returns (correct, session completed)."""
+    async with pool.acquire() as connection, connection.transaction():
+        view = await _open(connection, student_id, session_id, now)
+        current = view.current
+        if current is None or current.problem_id != problem_id:
+            raise RuntimeError("problem not current")
+        problem = view.problems[problem_id]
+        check = check_answer(text, problem["answer"])
+        if check.verdict in (Verdict.NOT_AN_ANSWER, Verdict.UNDECIDED):
+            return False, False
+        correct = check.verdict is Verdict.CORRECT
+        await connection.execute(
+            "INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, "
+            "hints_used, hints_viewed, evaluated_at, confidence_level) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::confidence_level)",
+            session_id,
+            problem_id,
+            text.strip()[:500],
+            correct,
+            max(0, min(int((now - view.last_event).total_seconds()), int(SESSION_LENGTH.total_seconds()))),
+            len(current.hints),
+            [{"hint_number": n, "is_ai_generated": False} for n in current.hints],
+            now,
+            check.confidence.value,
+        )
+        current.attempts += 1
+        current.solved = current.solved or correct
+        if any(not state.finished for state in view.states):
+            return correct, False
+        await connection.execute(
+            "UPDATE sessions SET status = 'completed', completed_at = $2, total_time_seconds = $3, "
+            "problems_correct = $4 WHERE session_id = $1",
+            session_id,
+            now,
+            max(0, int((min(now, view.expires_at) - view.started).total_seconds())),
+            sum(state.solved for state in view.states),
+        )
+        await _record_practice(connection, student_id, now)
+        return correct, True
+
+
+async def _record_practice(connection: asyncpg.Connection, student_id: int, now: datetime) -> None:
+    await connection.execute(
+        "INSERT INTO streaks (student_id) VALUES ($1) ON CONFLICT DO NOTHING", student_id
+    )
+    streak = await connection.fetchrow(
+        "SELECT current_streak, longest_streak, last_practice_date, milestones_achieved FROM streaks "
+        "WHERE student_id = $1 FOR UPDATE",
+        student_id,
+    )
+    assert streak is not None
+    update = advance(
+        streak["current_streak"],
+        streak["longest_streak"],
+        streak["last_practice_date"],
+        tuple(streak["milestones_achieved"]),
+        local_day(now, get_settings().timezone),
+    )
+    await connection.execute(
+        "UPDATE streaks SET current_streak = $2, longest_streak = $3, last_practice_date = $4, "
+        "milestones_achieved = $5 WHERE student_id = $1",
+        student_id,
+        update.current,
+        update.longest,
+        update.last_practice_date,
+        sorted({*streak["milestones_achieved"], *update.new_milestones}),
+    )
