@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -59,3 +61,15 @@ async def load_problems() -> list[LibraryProblem]:
     async with database.get_session() as db:
         await load_library(db, library.problems)
     return library.problems
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Adds the options every benchmark has (--seed, --database-url), parses, and sets up logging."""
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--database-url", default=None, help="a PostgreSQL server; a fresh database is made on it"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("DARS_ENV", "production")
+    return args

@@ -36,7 +36,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bench.common import load_problems, prepare_database
+from bench.common import load_problems, parse_arguments, prepare_database
 from src import database
 from src.answers.normalize import to_bengali_digits
 from src.config import get_settings
@@ -442,7 +442,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--days", type=int, default=30, choices=range(1, 31), metavar="1..30")
-    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--concurrency", type=int, default=8, help="students practising at the same time")
     parser.add_argument(
         "--models", nargs="+", default=["claude-haiku-4-5"], help="models to simulate, one full run each"
@@ -450,14 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--prices", nargs="+", default=list(TOKEN_FACTOR), help="models whose prices each run is shown at"
     )
-    parser.add_argument(
-        "--database-url", default=None, help="a PostgreSQL server (postgresql+asyncpg://…); a fresh database "
-        "is created on it per run (default: an embedded server in a temporary directory)"
-    )  # fmt: skip
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_arguments(parser, argv)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    os.environ.setdefault("DARS_ENV", "production")
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
         results = [run(model, args, Path(scratch)) for model in args.models]
     for result in results:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import random
 import socket
@@ -46,7 +45,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from bench.common import load_problems, prepare_database
+from bench.common import load_problems, parse_arguments, prepare_database
 from bench.http_client import Connection
 from bench.pgwire_counter import CountingProxy, through, upstream_of
 from src.answers.normalize import to_bengali_digits
@@ -529,13 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=32, help="students in flight at once at peak")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (and raw processes)")
     parser.add_argument("--load", type=float, default=0.8, help="open-loop load as a share of the peak")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--database-url", default=None, help="a PostgreSQL server; a fresh database is made on it"
-    )
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("DARS_ENV", "production")
+    args = parse_arguments(parser, argv)
     trip_students = 20
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
         url = prepare_database(args.database_url, Path(scratch), 4)

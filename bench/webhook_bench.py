@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import random
 import socket
 import statistics
@@ -37,7 +35,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from telegram.request import HTTPXRequest
 
-from bench.common import load_problems, prepare_database
+from bench.common import load_problems, parse_arguments, prepare_database
 from src import database
 from src.config import get_settings
 from src.models import Response, Session, SessionStatus, Student, TelegramUpdate
@@ -253,13 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake Bot API takes per call")
     parser.add_argument("--duplicates", type=float, default=0.1, help="share of updates delivered twice")
     parser.add_argument("--uvicorn", action="store_true", help="real HTTP through uvicorn on 127.0.0.1")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--database-url", default=None, help="a PostgreSQL server; a fresh database is made on it"
-    )
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("DARS_ENV", "production")
+    args = parse_arguments(parser, argv)
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
         prepare_database(args.database_url, Path(scratch), args.concurrency + 4)
 

@@ -63,3 +63,14 @@ async def make_streak(db: AsyncSession, student: Student, **fields: Any) -> Stre
     db.add(streak)
     await db.flush()
     return streak
+
+
+# Grade 7 problems with plain integer answers, one topic each: the small library of the API and bot tests.
+GRADE7_PROBLEMS: list[dict[str, Any]] = [
+    {"topic": "Profit & Loss", "answer": "540", "difficulty": 1},
+    {"topic": "Ratio", "answer": "12", "difficulty": 1},
+    {"topic": "Sets", "answer": "7", "difficulty": 2},
+    {"topic": "Triangles", "answer": "60", "difficulty": 2},
+    {"topic": "Measurement", "answer": "25", "difficulty": 3},
+    {"topic": "Factorisation", "answer": "9", "difficulty": 3},
+]

@@ -151,21 +151,14 @@ class ClaudeProvider:
                 system=system,
                 messages=[{"role": "user", "content": prompt}],
             )
+            usage = _billed(message.usage, estimated_input, max_tokens)
         except anthropic.APITimeoutError:
             # A request we stopped waiting for may still have been generated and billed, once per attempt
             # the SDK made: record the worst case, so the ledger and the budget never undercount.
             attempts = 1 + self.client.max_retries
             logger.warning("Claude %s call timed out: worst case recorded, curated path", operation.value)
-            await costs.record_usage(
-                db,
-                student_id=student_id,
-                session_id=session_id,
-                operation=operation,
-                model=self.model,
-                usage=Usage(input_tokens=estimated_input * attempts, output_tokens=max_tokens * attempts),
-                now=now,
-            )
-            return None
+            message = None
+            usage = Usage(input_tokens=estimated_input * attempts, output_tokens=max_tokens * attempts)
         except anthropic.APIError as exc:  # after the SDK's retries: status, connection, bad body
             logger.warning("Claude %s call failed (%s): curated path", operation.value, type(exc).__name__)
             return None
@@ -178,9 +171,11 @@ class ClaudeProvider:
             session_id=session_id,
             operation=operation,
             model=self.model,
-            usage=_billed(message.usage, estimated_input, max_tokens),
+            usage=usage,
             now=now,
         )
+        if message is None:
+            return None
         blocks = message.content or []
         text = "".join(block.text for block in blocks if isinstance(block, TextBlock))
         return Completion(text=text, stop_reason=message.stop_reason)

@@ -18,6 +18,7 @@ from src.api.dependencies import clock, settings
 from src.auth.telegram import sign_init_data
 from src.config import Settings, get_settings
 from src.database import get_session
+from tests.factories import GRADE7_PROBLEMS as PROBLEMS
 from tests.factories import hint_ladder, make_problem
 
 BOT_TOKEN = "123456:TEST-bot-token"
@@ -88,17 +89,6 @@ async def api(committed: None) -> AsyncIterator[Api]:
     yield harness
     for client in harness._clients:
         await client.aclose()
-
-
-# Grade 7 problems with plain integer answers, one topic each (ids 1..6 after the table is emptied).
-PROBLEMS: list[dict[str, Any]] = [
-    {"topic": "Profit & Loss", "answer": "540", "difficulty": 1},
-    {"topic": "Ratio", "answer": "12", "difficulty": 1},
-    {"topic": "Sets", "answer": "7", "difficulty": 2},
-    {"topic": "Triangles", "answer": "60", "difficulty": 2},
-    {"topic": "Measurement", "answer": "25", "difficulty": 3},
-    {"topic": "Factorisation", "answer": "9", "difficulty": 3},
-]
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from src.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, BotOverrides
 from src.config import Settings, get_settings
 from src.database import get_session
 from src.models import BotChat, Problem
+from tests.factories import GRADE7_PROBLEMS as PROBLEMS
 from tests.factories import hint_ladder, make_problem
 
 BOT_TOKEN = "123456:TEST-bot-token"
@@ -119,17 +120,6 @@ async def bot(committed: None) -> AsyncIterator[Bot]:
     for call in fake.calls:
         for _, data in call.buttons:
             assert 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES, data
-
-
-# Grade 7 problems with plain integer answers, one topic each. Questions carry a marker to find the answer.
-PROBLEMS: list[dict[str, Any]] = [
-    {"topic": "Profit & Loss", "answer": "540", "difficulty": 1},
-    {"topic": "Ratio", "answer": "12", "difficulty": 1},
-    {"topic": "Sets", "answer": "7", "difficulty": 2},
-    {"topic": "Triangles", "answer": "60", "difficulty": 2},
-    {"topic": "Measurement", "answer": "25", "difficulty": 3},
-    {"topic": "Factorisation", "answer": "9", "difficulty": 3},
-]
 
 
 @pytest.fixture
