@@ -74,17 +74,31 @@ def choose_problems(
     """Up to `size` distinct problems; fewer only when the grade has fewer problems than that."""
     rng = random.Random(seed)
     accuracy = topic_accuracy(history)
+    plan = difficulty_plan(history)[:size]
     fresh = [c for c in candidates if c.problem_id not in recently_correct]
-    # Thin pool: fall back to recently-solved problems rather than a short session.
-    pool = fresh if len(fresh) >= size else list(candidates)
+    picks = _pick(fresh, plan, accuracy, rng, Counter())
+    if len(picks) < len(plan):
+        # Thin pool: every fresh problem is taken; fill up with recently solved ones, not a short session.
+        solved = [c for c in candidates if c.problem_id in recently_correct]
+        picks += _pick(solved, plan[len(picks) :], accuracy, rng, Counter(p.topic for p in picks))
+    return picks
+
+
+def _pick(
+    pool: Sequence[Candidate],
+    plan: Sequence[int],
+    accuracy: dict[str, float],
+    rng: random.Random,
+    per_topic: Counter[str],
+) -> list[Pick]:
+    """One problem per difficulty target of `plan`, from `pool`, while it lasts."""
     by_topic: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in sorted(pool, key=lambda c: c.problem_id):
         by_topic[candidate.topic].append(candidate)
 
     picks: list[Pick] = []
     used: set[int] = set()
-    per_topic: Counter[str] = Counter()
-    for target in difficulty_plan(history)[:size]:
+    for target in plan:
         topics = [t for t in sorted(by_topic) if any(c.problem_id not in used for c in by_topic[t])]
         if not topics:
             break

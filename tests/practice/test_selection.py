@@ -44,8 +44,11 @@ def test_recently_correct_avoided() -> None:
 
 def test_thin_pool_degrades_gracefully() -> None:
     solved = frozenset(c.problem_id for c in POOL[:58])  # only 2 fresh problems left
-    picks = choose_problems(POOL, [], solved, seed=1)
-    assert len(picks) == 5 and len({p.problem_id for p in picks}) == 5
+    fresh = {c.problem_id for c in POOL[58:]}
+    for seed in range(30):
+        picks = choose_problems(POOL, [], solved, seed=seed)
+        assert len(picks) == 5 and len({p.problem_id for p in picks}) == 5
+        assert fresh <= {p.problem_id for p in picks}  # every fresh problem first, then solved ones
     tiny = POOL[:3]
     assert sorted(p.problem_id for p in choose_problems(tiny, [], frozenset(), seed=1)) == [6000, 6001, 6002]
     assert choose_problems([], [], frozenset(), seed=1) == []
