@@ -175,11 +175,26 @@ def _parse_pricing(raw: str) -> dict[str, ModelPrice]:
     return TypeAdapter(dict[str, ModelPrice]).validate_json(raw)
 
 
+# Start-up errors go to the terminal and to logs: never echo a secret, nor the password inside a URL.
+_SECRET_VARIABLES = frozenset(
+    {"ADMIN_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ANTHROPIC_API_KEY"}
+)
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def _shown(variable: str, value: object) -> str:
+    if variable in _SECRET_VARIABLES:
+        return "a hidden value"
+    if isinstance(value, str):
+        return repr(_URL_PASSWORD.sub(r"\1***@", value))
+    return repr(value)
+
+
 def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         variable = "_".join(str(part) for part in item["loc"]).upper() or "settings"
-        lines.append(f"{variable}: {item['msg']} (got {item.get('input')!r})")
+        lines.append(f"{variable}: {item['msg']} (got {_shown(variable, item.get('input'))})")
     return "; ".join(lines)
 
 

@@ -36,6 +36,27 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable:
         get_settings.cache_clear()
 
 
+@pytest.mark.parametrize(
+    "variable,value,secret",
+    [
+        ("DATABASE_URL", "postgresql://dars:s3cret-pass@db.example:5432/dars", "s3cret-pass"),
+        ("TELEGRAM_WEBHOOK_SECRET", "not allowed: s3cret!", "s3cret"),
+    ],
+)
+def test_bad_value_error_does_not_echo_secrets(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, secret: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=variable) as raised:
+            get_settings()
+        assert secret not in str(raised.value)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "DATABASE_ECHO"):
         monkeypatch.delenv(name, raising=False)
