@@ -98,11 +98,23 @@ def database_url() -> Iterator[str]:
             temp_dir.cleanup()
 
 
+_SERVER_VERSIONS: list[str] = []
+
+
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(database_url, poolclass=NullPool)
+    async with engine.connect() as connection:
+        _SERVER_VERSIONS.append((await connection.execute(text("SHOW server_version"))).scalar_one())
     yield engine
     await engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which PostgreSQL the run tested (CI runs the suite on two major versions)."""
+    if _SERVER_VERSIONS:
+        where = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "embedded"
+        terminalreporter.write_line(f"tested on PostgreSQL {_SERVER_VERSIONS[0]} ({where})")
 
 
 @pytest.fixture

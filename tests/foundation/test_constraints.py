@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from src.database import DarsSession
-from src.models import CostRecord, Response
+from src.models import CostRecord, Response, Student
 from tests.factories import make_problem, make_session, make_streak, make_student
 
 
@@ -57,7 +57,12 @@ async def test_problem_difficulty_edges(db: DarsSession, difficulty: int) -> Non
     assert (await make_problem(db, difficulty=difficulty)).difficulty == difficulty
 
 
-@pytest.mark.parametrize("field,value", [("difficulty", 0), ("difficulty", 4), ("grade", 9)])
+@pytest.mark.parametrize("grade", [6, 8])
+async def test_problem_grade_edges(db: DarsSession, grade: int) -> None:
+    assert (await make_problem(db, grade=grade)).grade == grade
+
+
+@pytest.mark.parametrize("field,value", [("difficulty", 0), ("difficulty", 4), ("grade", 5), ("grade", 9)])
 async def test_problem_checks(db: DarsSession, field: str, value: int) -> None:
     await _refused(db, lambda: make_problem(db, **{field: value}))
 
@@ -135,6 +140,13 @@ async def test_streak_checks(db: DarsSession) -> None:
     await _refused(db, lambda: make_streak(db, other, current_streak=5, longest_streak=4))
     await _refused(db, lambda: make_streak(db, other, current_streak=-1, longest_streak=0))
     await _refused(db, lambda: make_streak(db, other, current_streak=0, longest_streak=-1))
+
+
+async def test_rows_of_an_unknown_student_refused(db: DarsSession) -> None:
+    ghost = Student(student_id=999_999, telegram_id=1, name="Nobody", grade=7)  # never inserted
+    await _refused(db, lambda: make_session(db, ghost))
+    await _refused(db, lambda: make_streak(db, ghost))
+    await _refused(db, lambda: _cost(db, student_id=999_999))
 
 
 async def test_streak_is_one_per_student(db: DarsSession) -> None:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from src import database
 from src.config import get_settings
@@ -73,6 +73,12 @@ async def test_production_pool_settings() -> None:
     assert engine.pool.size() == 5
     assert engine.pool._max_overflow == 10
     assert engine.pool._pre_ping is True
+
+
+async def test_test_environment_uses_no_pool() -> None:
+    assert get_settings().dars_env.value == "test"
+    await database.dispose_engine()
+    assert isinstance(get_engine().pool, NullPool)
 
 
 async def test_check_connection_false_when_database_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
