@@ -329,7 +329,8 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
         replies = [Say(messages.reveal(turn.lang, current.problem.answer, _last_hint(turn, current.problem)))]
     else:
         keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
-        return [Say(messages.try_again(turn.lang, current.attempts_left), keyboard)]
+        mistake = outcome.check.mistake.value if outcome.check.mistake is not None else None
+        return [Say(messages.try_again(turn.lang, current.attempts_left, mistake), keyboard)]
     return replies + await _after_problem(turn, outcome)
 
 

@@ -193,14 +193,40 @@ def correct(lang: Lang) -> str:
     return "✅ একদম ঠিক! দারুণ করেছ।" if _bn(lang) else "✅ Exactly right! Well done."
 
 
-def try_again(lang: Lang, attempts_left: int) -> str:
+# What a teacher says about a recognisable kind of mistake (src/answers' Mistake values), before "try again".
+_MISTAKE_NUDGES: dict[str, tuple[str, str]] = {
+    "not_simplified": (
+        "প্রায় হয়ে এসেছে — হিসাবটা শেষ করে শুধু চূড়ান্ত উত্তরটা পাঠাও।",
+        "You're nearly there — finish the calculation and send just the final answer.",
+    ),
+    "wrong_form": (
+        "তোমার মানটা ঠিক আছে, তবে প্রশ্নে যেভাবে চাওয়া হয়েছে সেভাবে লেখো।",
+        "Your value is right, but write it the way the question asks for it.",
+    ),
+    "sign": (
+        "চিহ্নটা একবার দেখো তো — উত্তর ধনাত্মক হবে, না ঋণাত্মক?",
+        "Check the sign: should the answer be positive or negative?",
+    ),
+    "scale": (
+        "দশমিক বিন্দু আর শূন্যগুলো আরেকবার মিলিয়ে দেখো।",
+        "Check the decimal point and the zeros once more.",
+    ),
+    "order": ("মান দুটো ঠিক, কিন্তু ক্রম উল্টে গেছে।", "Both values are right, but in the wrong order."),
+    "partial": ("কিছু অংশ ঠিক হয়েছে — বাকিটা আরেকবার দেখো।", "Part of it is right — check the rest."),
+}
+
+
+def try_again(lang: Lang, attempts_left: int, mistake: str | None = None) -> str:
+    nudge = _MISTAKE_NUDGES.get(mistake or "")
     if _bn(lang):
-        return (
+        text = (
             f"❌ এবার হয়নি, তবে হাল ছেড়ো না! আরও {number(lang, attempts_left)} বার চেষ্টা করতে পারবে। "
             "দরকার হলে 💡 ইঙ্গিত নাও।"
         )
+        return f"{text}\n👉 {nudge[0]}" if nudge else text
     tries = "1 more try" if attempts_left == 1 else f"{attempts_left} more tries"
-    return f"❌ Not quite — don't give up! You have {tries}. Take a 💡 hint if you need one."
+    text = f"❌ Not quite — don't give up! You have {tries}. Take a 💡 hint if you need one."
+    return f"{text}\n👉 {nudge[1]}" if nudge else text
 
 
 def reveal(lang: Lang, answer: str, last_hint: str | None) -> str:

@@ -163,6 +163,29 @@ async def test_a_student_from_the_mini_app_is_recognised_and_a_milestone_celebra
     assert streak is not None and streak.milestones_achieved == [7]
 
 
+async def test_a_recognisable_mistake_gets_a_teachers_nudge(bot: Bot, problems: dict[str, str]) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=5005, name="Tuli", grade=7, language="en")
+        await make_student(db, telegram_id=5006, name="Mitu", grade=7, language="bn")
+    tuli, mitu = bot.student(5005, first_name="Tuli"), bot.student(5006, first_name="Mitu")
+
+    [text] = await bot.say(tuli, "/practice")
+    answer = int(answer_in(text, problems))
+    [unfinished] = await bot.say(tuli, f"{answer - 1} + 1")
+    assert unfinished.startswith("❌ Not quite") and "You have 2 more tries" in unfinished
+    assert unfinished.endswith(
+        "👉 You're nearly there — finish the calculation and send just the final answer."
+    )
+    [plain] = await bot.say(tuli, "99991")  # wrong in no recognisable way: no nudge
+    assert "👉" not in plain and "You have 1 more try" in plain
+
+    [text] = await bot.say(mitu, "/practice")
+    [sign] = await bot.say(mitu, bengali_digits(f"-{answer_in(text, problems)}"))
+    assert sign.startswith("❌ এবার হয়নি") and "আরও ২ বার" in sign
+    assert sign.endswith("👉 চিহ্নটা একবার দেখো তো — উত্তর ধনাত্মক হবে, না ঋণাত্মক?")
+    assert not ASCII_DIGIT.search(sign)
+
+
 async def test_an_expired_session_is_explained_and_a_new_one_offered(
     bot: Bot, problems: dict[str, str]
 ) -> None:
