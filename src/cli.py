@@ -124,7 +124,6 @@ def _chat(args: argparse.Namespace) -> int:
     from src.migrations import alembic_config
 
     config = alembic_config(database_url())  # starts the embedded server when DATABASE_URL is unset
-    config.attributes["configure_logging"] = False
     command.upgrade(config, "head")
     try:
         asyncio.run(run_chat(user_id=args.user_id, name=args.name))

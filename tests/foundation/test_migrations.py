@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -136,3 +137,16 @@ def test_alembic_and_dars_commands(scratch_url: str) -> None:
     history = _run(alembic, "history", env=env)
     assert "initial schema with all models" in history.stdout
     assert _run(alembic, "upgrade", "head", env=env).returncode == 0
+
+
+def test_migrating_from_the_app_leaves_its_logging_alone(database_url: str) -> None:
+    # alembic.ini's logging section would raise the root level to WARNING and hide `dars serve`'s own
+    # start-up lines (such as "Telegram bot off").
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.INFO)
+    try:
+        _in_thread(upgrade, database_url)  # already at head: env.py runs all the same
+        assert root.level == logging.INFO
+    finally:
+        root.setLevel(before)
