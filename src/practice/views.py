@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Integer, any_, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,10 +52,10 @@ class SessionView:
         return sum(p.solved for p in self.problems)
 
 
-# The view of a session is read on every answer and every hint, so it is one statement: the session row with
-# its problems, responses and hint views aggregated as jsonb by correlated subqueries. (Four ORM queries cost
-# four round trips and most of a request's CPU; see bench/README.md.) Problems and hint views come back as
-# transient ORM objects: read-only snapshots, never added to the session.
+# The view of a session is read on every answer and every hint, so it is one statement: its problems,
+# responses and hint views aggregated as jsonb by correlated subqueries on the session row (three ORM queries
+# were three round trips and much of a request's CPU; see bench/README.md). Problems and hint views come
+# back as transient ORM objects: read-only snapshots, never added to the session.
 _RESPONSES = (
     select(
         func.coalesce(
@@ -96,10 +96,15 @@ _PROBLEMS = (
         )
     )
     .select_from(Problem)
-    .where(
-        func.to_jsonb(Problem.problem_id).op("<@")(
-            PracticeSession.problem_ids
-        )  # problem_ids is a jsonb array
+    .where(  # problem_ids is a jsonb array of integers: ANY(ARRAY(...)) looks them up by primary key
+        Problem.problem_id
+        == any_(
+            func.array(
+                select(func.jsonb_array_elements_text(PracticeSession.problem_ids).cast(Integer))
+                .correlate(PracticeSession)
+                .scalar_subquery()
+            )
+        )
     )
     .scalar_subquery()
 )
