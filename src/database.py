@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 from typing import Any
@@ -118,13 +118,32 @@ async def dispose_engine() -> None:
     _session_factory = None
 
 
+_AFTER_ROLLBACK = "dars_after_rollback"
+
+
+def after_rollback(db: AsyncSession, write: Callable[[], Awaitable[None]]) -> None:
+    """Run `write` (in a transaction of its own) if `get_session` rolls this session's work back: for facts
+    that must outlive a failed request, such as the cost of a model call that was already billed."""
+    db.info.setdefault(_AFTER_ROLLBACK, []).append(write)
+
+
+async def _run_after_rollback(session: AsyncSession) -> None:
+    for write in session.info.pop(_AFTER_ROLLBACK, []):
+        try:
+            await write()
+        except Exception:  # the database may be what failed; never hide the original error
+            logger.exception("a write that had to survive a rollback was lost")
+
+
 async def _session_scope() -> AsyncGenerator[DarsSession, None]:
     async with get_session_factory()() as session:
         try:
             yield session
             await session.commit()
+            session.info.pop(_AFTER_ROLLBACK, None)
         except BaseException:
             await session.rollback()
+            await _run_after_rollback(session)
             raise
 
 

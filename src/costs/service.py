@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
 from src.costs.pricing import Usage, cost_usd
+from src.database import after_rollback, get_session
 from src.models import ApiProvider, CostOperation, CostRecord
 
 _BUDGET_LOCK_NAMESPACE = 0x0DA5  # first key of pg_advisory_xact_lock(int, int): "budget" locks
@@ -79,17 +81,27 @@ async def record_usage(
     now: datetime | None = None,
 ) -> CostRecord:
     """Write the CostRecord of one Claude call (also for billed calls whose result we then threw away)."""
-    record = CostRecord(
-        student_id=student_id,
-        session_id=session_id,
-        operation=operation,
-        api_provider=ApiProvider.CLAUDE,
-        input_tokens=usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens,
-        output_tokens=usage.output_tokens,
-        cost_usd=cost_usd(model, usage, get_settings().pricing),
-    )
+    input_tokens = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
+    values: dict[str, Any] = {
+        "student_id": student_id,
+        "session_id": session_id,
+        "operation": operation,
+        "api_provider": ApiProvider.CLAUDE,
+        "input_tokens": input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost_usd": cost_usd(model, usage, get_settings().pricing),
+    }
     if now is not None:
-        record.recorded_at = now
+        values["recorded_at"] = now
+    record = CostRecord(**values)
     db.add(record)
     await db.flush()
+    # The call is billed whatever happens to the request that made it: if its transaction rolls back (a
+    # failed send, a failed commit), the record is written again on its own.
+    after_rollback(db, lambda: _record_alone(values))
     return record
+
+
+async def _record_alone(values: dict[str, Any]) -> None:
+    async with get_session() as ledger:
+        ledger.add(CostRecord(**values))

@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from src import database
 from src.config import get_settings
-from src.database import check_connection, get_engine, get_session
+from src.database import after_rollback, check_connection, get_engine, get_session
 from src.models import Student
 
 pytestmark = pytest.mark.usefixtures("committed")
@@ -92,3 +92,24 @@ async def test_check_connection_false_when_database_unreachable(monkeypatch: pyt
         get_settings.cache_clear()
         await database.dispose_engine()
     assert await check_connection() is True
+
+
+async def test_after_rollback_writes_run_only_on_rollback_and_never_hide_the_error() -> None:
+    ran: list[str] = []
+
+    async def write() -> None:
+        ran.append("written")
+
+    async def broken() -> None:
+        raise OSError("the database is down")
+
+    async with get_session() as db:
+        after_rollback(db, write)
+    assert ran == []  # committed: nothing to redo
+
+    with pytest.raises(ValueError, match="original"):
+        async with get_session() as db:
+            after_rollback(db, broken)
+            after_rollback(db, write)
+            raise ValueError("original")
+    assert ran == ["written"]  # the broken write is logged, the next still runs, the error is the request's

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from src.costs.pricing import DEFAULT_PRICES
-from src.database import DarsSession
+from src.database import DarsSession, get_session
 from src.models import AiHint, CostRecord, HintView
 from src.practice import service
 from src.tutor.provider import ClaudeProvider, estimate_input_tokens
@@ -258,3 +258,35 @@ async def test_later_hints_follow_the_ladder_level(
     assert ["level 1 of 3" in r["system"] for r in fake.requests] == [True, False, False]
     assert "level 3 of 3, the last step but one" in fake.requests[2]["system"]
     assert third.hint.text_en == "Hint 3"
+
+
+@pytest.mark.usefixtures("committed")
+async def test_a_billed_call_stays_recorded_when_its_request_then_fails(fake: FakeMessagesApi) -> None:
+    async with get_session() as db:
+        setup = await practice(db)
+    provider = ClaudeProvider.from_settings(tutor_settings(), http_client=fake.client(), clock=lambda: T0)
+    with pytest.raises(RuntimeError, match="send failed"):
+        async with get_session() as db:  # one Telegram update or HTTP request
+            outcome = await wrong_then_hint(db, setup, provider)
+            assert outcome.hint.is_ai_generated
+            raise RuntimeError("send failed after the call")  # rolls the whole transaction back
+
+    async with get_session() as db:
+        (record,) = await cost_records(db)  # the call was billed: its record survives the rollback
+        assert (record.operation, record.student_id) == ("hint_generation", setup.student.student_id)
+        assert record.session_id == setup.session.session_id and record.recorded_at == T0
+        assert record.output_tokens is not None and record.output_tokens > 0
+        assert (await db.scalars(select(HintView))).all() == []  # the rest of the work was undone
+        assert await ai_hint_count(db) == 0
+    assert fake.calls == 1
+
+
+@pytest.mark.usefixtures("committed")
+async def test_a_committed_request_records_its_call_once(fake: FakeMessagesApi) -> None:
+    async with get_session() as db:
+        setup = await practice(db)
+    provider = ClaudeProvider.from_settings(tutor_settings(), http_client=fake.client(), clock=lambda: T0)
+    async with get_session() as db:
+        await wrong_then_hint(db, setup, provider)
+    async with get_session() as db:
+        assert len(await cost_records(db)) == 1
