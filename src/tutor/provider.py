@@ -11,6 +11,7 @@ A call that fails after the retries (timeout, 429, 529, connection) returns no u
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Callable
@@ -50,6 +51,10 @@ def estimate_input_tokens(*texts: str) -> int:
     other_chars = sum(len(text) for text in texts) - ascii_chars
     raw = ascii_chars * _ASCII_TOKENS_PER_CHAR + other_chars * _OTHER_TOKENS_PER_CHAR
     return math.ceil((raw + _MESSAGE_OVERHEAD_TOKENS) * _TOKENIZER_MARGIN)
+
+
+DEFAULT_ATTEMPT_SECONDS = 10.0  # when the client was given a structured httpx timeout instead of seconds
+RETRY_BACKOFF_SECONDS = 2.0  # the SDK's exponential backoff starts at 0.5 s; a retry-after beyond is cut
 
 
 def utcnow() -> datetime:
@@ -115,6 +120,12 @@ class ClaudeProvider:
     ) -> Judgement | None:
         return await self._judge.judge(db, student_id, session_id, problem, student_text)
 
+    def _deadline_seconds(self, attempts: int) -> float:
+        """Every attempt's timeout, plus the SDK's short backoff between attempts."""
+        timeout = self.client.timeout
+        per_attempt = float(timeout) if isinstance(timeout, int | float) else DEFAULT_ATTEMPT_SECONDS
+        return attempts * per_attempt + (attempts - 1) * RETRY_BACKOFF_SECONDS
+
     async def complete(
         self,
         db: AsyncSession,
@@ -144,18 +155,21 @@ class ClaudeProvider:
                 estimate,
             )
             return None
+        attempts = 1 + self.client.max_retries
         try:
-            message = await self.client.messages.create(
-                model=self.model,
-                max_tokens=max_tokens,
-                system=system,
-                messages=[{"role": "user", "content": prompt}],
-            )
+            # The SDK's own timeout is per attempt, and it may wait up to a minute for a 429's retry-after
+            # between attempts: a student waiting for a hint (holding the session's row lock) gets a cap.
+            async with asyncio.timeout(self._deadline_seconds(attempts)):
+                message = await self.client.messages.create(
+                    model=self.model,
+                    max_tokens=max_tokens,
+                    system=system,
+                    messages=[{"role": "user", "content": prompt}],
+                )
             usage = _billed(message.usage, estimated_input, max_tokens)
-        except anthropic.APITimeoutError:
+        except (anthropic.APITimeoutError, TimeoutError):
             # A request we stopped waiting for may still have been generated and billed, once per attempt
             # the SDK made: record the worst case, so the ledger and the budget never undercount.
-            attempts = 1 + self.client.max_retries
             logger.warning("Claude %s call timed out: worst case recorded, curated path", operation.value)
             message = None
             usage = Usage(input_tokens=estimated_input * attempts, output_tokens=max_tokens * attempts)

@@ -211,6 +211,20 @@ async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
     assert record.output_tokens == 2 * 200
 
 
+async def test_a_long_retry_after_is_cut_by_the_calls_overall_deadline(
+    db: DarsSession, fake: FakeMessagesApi
+) -> None:
+    settings = tutor_settings(dars_claude_timeout_seconds=0.3, dars_claude_max_retries=1)
+    quick = ClaudeProvider.from_settings(settings, http_client=fake.client(), clock=lambda: T0)
+    fake.then(Reply(status=429, headers={"retry-after": "30"}))  # the SDK would sleep 30 s, then retry
+    started = time.monotonic()
+    outcome = await wrong_then_hint(db, await practice(db), quick)
+    assert time.monotonic() - started < 5  # 2 attempts × 0.3 s + 2 s of backoff allowance
+    assert not outcome.hint.is_ai_generated and fake.calls == 1
+    (record,) = await cost_records(db)  # cut while waiting: recorded as the worst case, like a timeout
+    assert record.output_tokens == 2 * 200
+
+
 @pytest.mark.parametrize(
     "reply",
     [Reply(raw_body="<html>502 Bad Gateway</html>"), Reply(raw_body='{"unexpected": true}')],
