@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,3 +75,17 @@ GRADE7_PROBLEMS: list[dict[str, Any]] = [
     {"topic": "Measurement", "answer": "25", "difficulty": 3},
     {"topic": "Factorisation", "answer": "9", "difficulty": 3},
 ]
+
+
+# 10:00 in Dhaka on a Friday: far from local midnight ("today" is unambiguous), before the 18:00 reminder.
+START = datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clock:
+    """The time the API and the bot see in a test; `advance(minutes=31)` moves it."""
+
+    now: datetime = START
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -19,20 +19,10 @@ from src.auth.telegram import sign_init_data
 from src.config import Settings, get_settings
 from src.database import get_session
 from tests.factories import GRADE7_PROBLEMS as PROBLEMS
-from tests.factories import hint_ladder, make_problem
+from tests.factories import Clock, hint_ladder, make_problem
 
 BOT_TOKEN = "123456:TEST-bot-token"
 ADMIN_TOKEN = "test-admin-token-0123456789"
-# 10:00 in Dhaka on a Friday: far from local midnight, so "today" is unambiguous.
-START = datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
-
-
-@dataclass
-class Clock:
-    now: datetime = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,20 +27,10 @@ from src.config import Settings, get_settings
 from src.database import get_session
 from src.models import BotChat, Problem
 from tests.factories import GRADE7_PROBLEMS as PROBLEMS
-from tests.factories import hint_ladder, make_problem
+from tests.factories import Clock, hint_ladder, make_problem
 
 BOT_TOKEN = "123456:TEST-bot-token"
 SECRET = "test-webhook-secret_0123"
-# 10:00 in Dhaka on a Friday: far from local midnight and before the 18:00 reminder.
-START = datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
-
-
-@dataclass
-class Clock:
-    now: datetime = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def bot_settings(**changes: Any) -> Settings:
