@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from src.answers.check import Mistake, NonAnswer
+from src.answers.display import display_answer
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.progress import Progress
@@ -203,6 +204,10 @@ class Text(BaseModel):
     en: str
     bn: str
 
+    @classmethod
+    def of_answer(cls, answer: str) -> Text:
+        return cls(en=display_answer(answer, "en"), bn=display_answer(answer, "bn"))
+
 
 class HintOut(BaseModel):
     hint_number: int = Field(ge=1, le=MAX_HINTS)
@@ -232,6 +237,9 @@ class ProblemOut(BaseModel):
     solved: bool
     skipped: bool
     answer: str | None = Field(description="The correct answer; null until the problem is finished.")
+    answer_text: Text | None = Field(
+        description="The answer as a student reads it (x², ×, Bengali digits in `bn`); null until finished."
+    )
 
     @classmethod
     def of(cls, progress: ProblemProgress) -> ProblemOut:
@@ -250,6 +258,7 @@ class ProblemOut(BaseModel):
             solved=progress.solved,
             skipped=progress.skipped,
             answer=problem.answer if progress.finished else None,
+            answer_text=Text.of_answer(problem.answer) if progress.finished else None,
         )
 
 
@@ -276,6 +285,7 @@ _PROBLEM_EXAMPLE: dict[str, Any] = {
     "solved": False,
     "skipped": False,
     "answer": None,
+    "answer_text": None,
 }
 
 
@@ -356,13 +366,14 @@ class Reveal(BaseModel):
     """Shown when a problem ends unsolved: the answer, and the last (most complete) hint."""
 
     answer: str
+    answer_text: Text = Field(description="The answer as a student reads it, in both languages.")
     last_hint: Text | None
 
     @classmethod
     def of(cls, problem: Problem) -> Reveal:
         last = problem.hints[-1] if problem.hints else None
         text = Text(en=last["text_en"], bn=last["text_bn"]) if last is not None else None
-        return cls(answer=problem.answer, last_hint=text)
+        return cls(answer=problem.answer, answer_text=Text.of_answer(problem.answer), last_hint=text)
 
 
 class StreakChange(BaseModel):
@@ -398,9 +409,17 @@ class AnswerOut(BaseModel):
                     "mistake": "other",
                     "attempts_left": 0,
                     "problem_finished": True,
-                    "problem": _PROBLEM_EXAMPLE | {"attempts": 3, "attempts_left": 0, "finished": True},
+                    "problem": _PROBLEM_EXAMPLE
+                    | {
+                        "attempts": 3,
+                        "attempts_left": 0,
+                        "finished": True,
+                        "answer": "৳540",
+                        "answer_text": {"en": "৳540", "bn": "৳৫৪০"},
+                    },
                     "reveal": {
                         "answer": "৳540",
+                        "answer_text": {"en": "৳540", "bn": "৳৫৪০"},
                         "last_hint": {"en": "450 + 90 = 540", "bn": "৪৫০ + ৯০ = ৫৪০"},
                     },
                     "session_status": "completed",

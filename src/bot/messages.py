@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from src.answers.display import display_answer
 from src.models import MILESTONES
 
 Lang = str  # "bn" | "en"
 
 _BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
-_SUPERSCRIPTS = {"^2": "²", "^3": "³"}
 
 
 def _bn(lang: Lang) -> bool:
@@ -32,11 +32,7 @@ def number(lang: Lang, value: int | str) -> str:
 
 def answer_text(lang: Lang, answer: str) -> str:
     """A library answer as a student reads it: x^2 as x², * as ×, Bengali digits in Bengali."""
-    shown = answer
-    for caret, superscript in _SUPERSCRIPTS.items():
-        shown = shown.replace(caret, superscript)
-    shown = shown.replace("*", "×")
-    return bengali_digits(shown) if _bn(lang) else shown
+    return display_answer(answer, lang)
 
 
 def duration(lang: Lang, seconds: int) -> str:

@@ -19,6 +19,7 @@ from src.answers import (
     infer_kind,
     parse_canonical,
 )
+from src.answers.display import display_answer
 from src.answers.normalize import to_bengali_digits
 
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "content" / "problems"
@@ -116,3 +117,11 @@ def test_library_answer_checks_correct_in_equivalent_forms(problem: dict[str, An
     for form in _equivalent_forms(answer, kind):
         result = check_answer(form, answer)
         assert result.verdict is Verdict.CORRECT, f"{form!r} for {answer!r} ({kind}): {result}"
+
+
+def test_answers_are_displayed_as_a_student_reads_them() -> None:
+    assert display_answer("x^2 - 9", "en") == "x² - 9"
+    assert display_answer("(a + 2)(a^3 - 1)", "bn") == "(a + ২)(a³ - ১)"
+    assert display_answer("3*4", "en") == "3×4"
+    assert display_answer("৳1250.50", "bn") == "৳১২৫০.৫০"
+    assert display_answer("{1, 2}", "en") == "{1, 2}"

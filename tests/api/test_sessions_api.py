@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from src.answers.normalize import to_bengali_digits
 from src.database import get_session
 from src.models import Response, Streak
 from src.models import Session as PracticeSession
@@ -45,6 +46,7 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert session["problems_total"] == 5 and len(session["problems"]) == 5
     assert [p["position"] for p in session["problems"]] == [1, 2, 3, 4, 5]
     assert all(p["answer"] is None for p in session["problems"])  # never an unfinished problem's answer
+    assert all(p["answer_text"] is None for p in session["problems"])
     assert all(p["question"]["en"] and p["question"]["bn"] for p in session["problems"])
     ids = [p["problem_id"] for p in session["problems"]]
     assert session["current_problem"]["problem_id"] == ids[0]
@@ -73,6 +75,8 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert (right["verdict"], right["correct"], right["problem_finished"]) == ("correct", True, True)
     assert right["problem"]["solved"] is True and right["problem"]["attempts"] == 2
     assert right["problem"]["answer"] == answers[ids[0]]  # finished: now it may be shown
+    shown = {"en": answers[ids[0]], "bn": to_bengali_digits(answers[ids[0]])}
+    assert right["problem"]["answer_text"] == shown and shown["bn"] != shown["en"]
     assert right["reveal"] is None  # solved problems need no reveal
     assert right["next_problem"]["problem_id"] == ids[1]
     assert right["session_finished"] is False and right["summary"] is None
@@ -82,7 +86,11 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert skipped.status_code == 200, skipped.text
     skip = skipped.json()
     assert skip["verdict"] == "skipped" and skip["problem"]["skipped"] is True
-    assert skip["reveal"] == {"answer": answers[ids[1]], "last_hint": {"en": "Hint 3", "bn": "ইঙ্গিত 3"}}
+    assert skip["reveal"] == {
+        "answer": answers[ids[1]],
+        "answer_text": {"en": answers[ids[1]], "bn": to_bengali_digits(answers[ids[1]])},
+        "last_hint": {"en": "Hint 3", "bn": "ইঙ্গিত 3"},
+    }
 
     # Problem 3: three wrong answers finish it unsolved.
     for left in (2, 1, 0):
