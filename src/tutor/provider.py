@@ -4,9 +4,12 @@ Every Claude call goes through ClaudeProvider.complete, which
 (a) prices the worst case (prompt tokens estimated generously from its characters, plus max_tokens) and
     asks costs.check_budget, which takes the student's budget lock until the transaction ends: a call that
     might not fit is never made and the caller falls back to the curated path;
-(b) makes the call with a short timeout and the SDK's few retries (a retry is a new, billed generation);
-(c) records a CostRecord from the returned usage, also when the caller then rejects the text.
-A call that fails after the retries (timeout, 429, 529, connection) returns no usage and records nothing.
+(b) makes the call with a short timeout per attempt, the SDK's few retries (a retry is a new, billed
+    generation) and an overall deadline, so a long retry-after cannot hold the student;
+(c) records a CostRecord from the returned usage, also when the caller then rejects the text, and also when
+    the caller's transaction later rolls back (costs.record_usage writes it again after the rollback).
+A call that times out (per attempt or overall) records the worst case of every attempt: the request may
+have been generated and billed. One refused after the retries (429, 529, 5xx, connection) records nothing.
 """
 
 from __future__ import annotations
