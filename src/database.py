@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -99,8 +101,44 @@ def get_engine() -> AsyncEngine:
                 max_overflow=settings.database_max_overflow,
                 pool_pre_ping=True,
             )
+            _ping_cheaply(_engine)
         _session_factory = async_sessionmaker(_engine, class_=DarsSession, expire_on_commit=False)
     return _engine
+
+
+# A connection back in the pool this recently is taken as alive without a round trip (HikariCP's
+# "alive bypass window", 500 ms, for the same reason).
+ALIVE_BYPASS_SECONDS = 0.5
+
+
+def _ping_cheaply(engine: AsyncEngine) -> None:
+    """Keep pre-ping, without its cost on busy connections.
+
+    SQLAlchemy's ping for asyncpg is `BEGIN`, `;`, `ROLLBACK`: three round trips before every transaction,
+    a third of a hint's (bench/README.md). A connection that died while idle is seen without asking:
+    asyncpg reads the socket all along, so a server restart or a killed backend has already closed it
+    (`is_closed()`). One checked in under ALIVE_BYPASS_SECONDS ago just finished a transaction, so it is
+    alive; any other still gets SQLAlchemy's own ping. A failed ping invalidates the pool, as before.
+    """
+    dialect = engine.sync_engine.dialect
+    full_ping = dialect.do_ping
+    returned_at: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+    def checked_in(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:  # None when the connection was invalidated
+            returned_at[dbapi_connection.driver_connection] = time.monotonic()
+
+    def ping(dbapi_connection: Any) -> bool:
+        driver = dbapi_connection.driver_connection
+        if driver.is_closed():
+            return False
+        last = returned_at.get(driver)
+        if last is not None and time.monotonic() - last < ALIVE_BYPASS_SECONDS:
+            return True
+        return bool(full_ping(dbapi_connection))
+
+    event.listen(engine.sync_engine.pool, "checkin", checked_in)
+    dialect.do_ping = ping  # type: ignore[method-assign]
 
 
 def get_session_factory() -> async_sessionmaker[DarsSession]:

@@ -7,6 +7,7 @@ A partial unique index (one in-progress session per student) backs this up in th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
+from src.driver import driver
 from src.models import HintView, Problem, Response, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
@@ -36,6 +38,16 @@ SESSION_LENGTH = timedelta(minutes=30)
 HISTORY_WINDOW = timedelta(days=30)
 RECENTLY_CORRECT_WINDOW = timedelta(days=14)
 MAX_HINTS = 3
+
+# The rows every answer and hint adds, sent on the session's asyncpg connection (src/driver.py): an ORM
+# flush of one new object costs several times the statement itself.
+_INSERT_RESPONSE = """
+INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, hints_used,
+                       hints_viewed, evaluated_at, confidence_level)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::confidence_level)"""
+_INSERT_HINT_VIEW = """
+INSERT INTO hint_views (session_id, problem_id, hint_number, is_ai_generated, text_en, text_bn, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)"""
 
 
 def utcnow() -> datetime:
@@ -271,22 +283,19 @@ async def _record(
 ) -> AnswerOutcome:
     session = view.session
     last_event = view.last_answer_at or session.date
-    response = Response(
-        session_id=session.session_id,
-        problem_id=current.problem.problem_id,
-        student_answer=answer[:500],
-        is_correct=is_correct,
-        time_spent_seconds=max(
-            0, min(int((now - last_event).total_seconds()), int(SESSION_LENGTH.total_seconds()))
-        ),
-        hints_used=len(current.hints),
-        hints_viewed=[
-            {"hint_number": h.hint_number, "is_ai_generated": h.is_ai_generated} for h in current.hints
-        ],
-        evaluated_at=now,
-        confidence_level=check.confidence.value,
+    hints = current.hints
+    await (await driver(db)).execute(
+        _INSERT_RESPONSE,
+        session.session_id,
+        current.problem.problem_id,
+        answer[:500],
+        is_correct,
+        max(0, min(int((now - last_event).total_seconds()), int(SESSION_LENGTH.total_seconds()))),
+        len(current.hints),
+        json.dumps([{"hint_number": h.hint_number, "is_ai_generated": h.is_ai_generated} for h in hints]),
+        now,
+        check.confidence.value,
     )
-    db.add(response)
     view.last_answer_at = now
     if answer == SKIPPED:
         current.skipped = True
@@ -352,9 +361,17 @@ async def next_hint(
         text_en=text.text_en,
         text_bn=text.text_bn,
         created_at=now,
+    )  # a record of what was shown: inserted below, never added to the ORM session
+    await (await driver(db)).execute(
+        _INSERT_HINT_VIEW,
+        session_id,
+        hint.problem_id,
+        number,
+        hint.is_ai_generated,
+        hint.text_en,
+        hint.text_bn,
+        now,
     )
-    db.add(hint)
-    await db.flush()
     current.hints.append(hint)
     return HintOutcome(hint=hint, hints_left=MAX_HINTS - number, progress=current)
 

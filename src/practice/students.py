@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from src.driver import adopt, driver
 from src.errors import InvalidInput, NotFound
 from src.models import Student
 from src.practice.errors import AlreadyRegistered
@@ -41,10 +41,17 @@ def _check_language(language: str) -> str:
     return language
 
 
+_STUDENT_COLUMNS = tuple(Student.__table__.columns)
+_BY_TELEGRAM_ID = f"SELECT {', '.join(c.name for c in _STUDENT_COLUMNS)} FROM students WHERE telegram_id = $1"
+
+
 async def find_by_telegram_id(db: AsyncSession, telegram_id: int) -> Student | None:
-    """The student registered with this Telegram account, if any."""
-    statement = select(Student).where(Student.telegram_id == telegram_id)
-    return (await db.execute(statement)).scalar_one_or_none()
+    """The student registered with this Telegram account, if any. Every API request and bot update
+    starts here, so it is sent on the session's own asyncpg connection (src/driver.py)."""
+    row = await (await driver(db)).fetchrow(_BY_TELEGRAM_ID, telegram_id)
+    if row is None:
+        return None
+    return adopt(db, Student, {column.key: row[column.name] for column in _STUDENT_COLUMNS})
 
 
 async def student_for_telegram(db: AsyncSession, telegram_id: int) -> Student:

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, any_, func, literal_column, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.models import HintView, Problem, Response
+from src.driver import Driver, Row, adopt, driver
+from src.models import HintView, Problem, SessionStatus
 from src.models import Session as PracticeSession
 
 MAX_ATTEMPTS = 3
@@ -53,92 +52,61 @@ class SessionView:
 
 
 # The view of a session is read on every answer and every hint, so it is one statement: its problems,
-# responses and hint views aggregated as jsonb by correlated subqueries on the session row (three ORM queries
-# were three round trips and much of a request's CPU; see bench/README.md). Problems and hint views come
-# back as transient ORM objects: read-only snapshots, never added to the session.
-_RESPONSES = (
-    select(
-        func.coalesce(
-            func.jsonb_agg(
-                aggregate_order_by(
-                    func.jsonb_build_array(
-                        Response.problem_id,
-                        Response.student_answer,
-                        Response.is_correct,
-                        Response.evaluated_at,
-                    ),
-                    Response.response_id,
-                )
-            ),
-            literal_column("'[]'::jsonb"),
-        )
-    )
-    .where(Response.session_id == PracticeSession.session_id)
-    .scalar_subquery()
+# responses and hint views aggregated as jsonb by correlated subqueries on the session row, sent on the
+# session's own asyncpg connection (src/driver.py). Four ORM queries were four round trips and most of a
+# request's CPU (bench/README.md). Problems and hint views come back as transient ORM objects: read-only
+# snapshots, never added to the session; the session row becomes a persistent object of `db`.
+_SESSION_COLUMNS = (
+    "s.session_id, s.student_id, s.date, s.status::text AS status, s.problem_ids, s.completed_at, "
+    "s.expires_at, s.total_time_seconds, s.problems_correct, s.created_at, s.updated_at"
 )
-_HINTS = (
-    select(
-        func.coalesce(
-            func.jsonb_agg(
-                aggregate_order_by(func.to_jsonb(literal_column("hint_views")), HintView.hint_number)
-            ),
-            literal_column("'[]'::jsonb"),
-        )
-    )
-    .select_from(HintView)
-    .where(HintView.session_id == PracticeSession.session_id)
-    .scalar_subquery()
-)
-_PROBLEMS = (
-    select(
-        func.coalesce(
-            func.jsonb_agg(func.to_jsonb(literal_column("problems"))), literal_column("'[]'::jsonb")
-        )
-    )
-    .select_from(Problem)
-    .where(  # problem_ids is a jsonb array of integers: ANY(ARRAY(...)) looks them up by primary key
-        Problem.problem_id
-        == any_(
-            func.array(
-                select(func.jsonb_array_elements_text(PracticeSession.problem_ids).cast(Integer))
-                .correlate(PracticeSession)
-                .scalar_subquery()
-            )
-        )
-    )
-    .scalar_subquery()
-)
+_AGGREGATES = """
+  (SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) FROM problems AS p
+   WHERE p.problem_id = ANY(ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int))) AS problems,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(r.problem_id, r.student_answer, r.is_correct, r.evaluated_at)
+                             ORDER BY r.response_id), '[]'::jsonb)
+   FROM responses AS r WHERE r.session_id = s.session_id) AS responses,
+  (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
+   FROM hint_views AS h WHERE h.session_id = s.session_id) AS hints"""
+# problem_ids is a jsonb array of integers: ANY(ARRAY(...)) looks them up by primary key.
+_OWNED = "s.session_id = $1 AND s.student_id = $2"
+_VIEW_OF = f"SELECT {_AGGREGATES} FROM sessions AS s WHERE s.session_id = $1"
+_FIND = f"SELECT {_SESSION_COLUMNS}, {_AGGREGATES} FROM sessions AS s WHERE {_OWNED}"
+# The lock is its own statement: a statement that waited for it still reads with the snapshot it started
+# with, and would miss the responses the lock holder just committed.
+_LOCK = f"SELECT {_SESSION_COLUMNS} FROM sessions AS s WHERE {_OWNED} FOR UPDATE"
+_SESSION_FIELDS = tuple(column.key for column in PracticeSession.__table__.columns)
 
 
 async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool = False) -> SessionView:
     """The view of a session already loaded (one statement)."""
-    statement = (
-        select(_PROBLEMS, _RESPONSES, _HINTS)
-        .select_from(PracticeSession)
-        .where(PracticeSession.session_id == session.session_id)
-    )
-    problems, responses, hints = (await db.execute(statement)).one()
-    return _build(session, problems, responses, hints, resumed)
+    return await _view_of(await driver(db), session, resumed)
+
+
+async def _view_of(connection: Driver, session: PracticeSession, resumed: bool) -> SessionView:
+    row = await connection.fetchrow(_VIEW_OF, session.session_id)
+    assert row is not None  # the session is in this transaction: it exists
+    return _build(session, row["problems"], row["responses"], row["hints"], resumed)
 
 
 async def find_view(
     db: AsyncSession, student_id: int, session_id: int, *, lock: bool = False
 ) -> SessionView | None:
     """The view of a session of this student, or None; `lock` takes the session row's lock (FOR UPDATE)."""
-    owned = (PracticeSession.session_id == session_id, PracticeSession.student_id == student_id)
+    connection = await driver(db)
     if lock:
-        # The lock is its own statement: a statement that waited for it still reads with the snapshot it
-        # started with, and would miss the responses the lock holder just committed.
-        locked = select(PracticeSession).where(*owned).with_for_update()
-        session = (await db.execute(locked.execution_options(populate_existing=True))).scalar_one_or_none()
-        return None if session is None else await load_view(db, session)
-    row = (
-        await db.execute(select(PracticeSession, _PROBLEMS, _RESPONSES, _HINTS).where(*owned))
-    ).one_or_none()
+        locked = await connection.fetchrow(_LOCK, session_id, student_id)
+        return None if locked is None else await _view_of(connection, _session(db, locked), resumed=False)
+    row = await connection.fetchrow(_FIND, session_id, student_id)
     if row is None:
         return None
-    session, problems, responses, hints = row
-    return _build(session, problems, responses, hints, resumed=False)
+    return _build(_session(db, row), row["problems"], row["responses"], row["hints"], resumed=False)
+
+
+def _session(db: AsyncSession, row: Row) -> PracticeSession:
+    values = {name: row[name] for name in _SESSION_FIELDS}
+    values["status"] = SessionStatus(values["status"])
+    return adopt(db, PracticeSession, values)
 
 
 def _build(

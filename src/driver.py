@@ -1,0 +1,111 @@
+"""The session's own asyncpg connection, for the few hot statements of the practice loop.
+
+Every hint and answer reads and writes the same few rows. Through SQLAlchemy each statement costs about
+300 µs of CPU (statement caching, greenlet hops, result and ORM processing); the same statement sent on
+asyncpg directly costs about 100 µs (bench/README.md has the profile). `Driver` sends hot statements on the
+connection and inside the transaction of an AsyncSession, so they commit or roll back with everything else
+the request does, and reports failures as SQLAlchemy's exceptions (IntegrityError, OperationalError, ...),
+exactly as `db.execute` would, so error handling above it is one and the same.
+
+It reaches into SQLAlchemy's asyncpg adapter (`_transaction`, `_start_transaction`, `_handle_exception`);
+SQLAlchemy is pinned, and tests/foundation/test_driver.py fails if that contract moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar, cast
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+T = TypeVar("T")
+
+
+class Row(Protocol):
+    """An asyncpg Record: values by column name or position."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+
+class Driver:
+    """Statements on the session's asyncpg connection, in its transaction (see the module docstring)."""
+
+    __slots__ = ("_adapted", "_connection")
+
+    def __init__(self, adapted: Any) -> None:
+        self._adapted = adapted  # SQLAlchemy's AsyncAdapt_asyncpg_connection
+        self._connection = adapted.driver_connection  # the asyncpg.Connection
+
+    async def fetchrow(self, query: str, *args: object) -> Row | None:
+        row: Row | None = await self._run(self._connection.fetchrow, query, args)
+        return row
+
+    async def fetch(self, query: str, *args: object) -> Sequence[Row]:
+        rows: Sequence[Row] = await self._run(self._connection.fetch, query, args)
+        return rows
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        return await self._run(self._connection.fetchval, query, args)
+
+    async def execute(self, query: str, *args: object) -> None:
+        await self._run(self._connection.execute, query, args)
+
+    async def _run(self, call: Callable[..., Awaitable[T]], query: str, args: tuple[object, ...]) -> T:
+        try:
+            return await call(query, *args)
+        except Exception as error:  # CancelledError (a timeout) is not an Exception and passes untouched
+            raise self._translate(error, query, args) from error
+
+    def _translate(self, error: Exception, query: str, args: tuple[object, ...]) -> BaseException:
+        dbapi = self._adapted.dbapi
+        try:
+            self._adapted._handle_exception(error)  # raises SQLAlchemy's DBAPI-level twin of the error
+        except dbapi.Error as translated:
+            wrapped: BaseException = sa_exc.DBAPIError.instance(
+                query,
+                args,
+                translated,
+                dbapi.Error,
+                connection_invalidated=bool(self._connection.is_closed()),
+            )
+            return wrapped
+        except Exception as other:
+            return other
+        return error  # pragma: no cover - _handle_exception always raises
+
+
+async def driver(db: AsyncSession) -> Driver:
+    """The asyncpg connection under `db`, its transaction begun (SQLAlchemy sends BEGIN lazily, with the
+    first statement; a statement sent around it would run, and release its locks, on its own)."""
+    await db.flush()  # what autoflush does before a query: the statements see the session's own changes
+    connection = await db.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted is None:
+        raise sa_exc.InvalidRequestError("the session's connection is invalidated")
+    if adapted._transaction is None and adapted.isolation_level != "autocommit":
+        await adapted._start_transaction()
+    return Driver(adapted)
+
+
+E = TypeVar("E")
+
+
+def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
+    """A row read through the Driver as a persistent object of `db`, as if the ORM had loaded it: changes
+    to it are flushed as usual. An object already in the identity map is refreshed with `values` and
+    returned instead (what `populate_existing` does for an ORM query)."""
+    mapper = inspect(entity)
+    key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
+    existing = db.identity_map.get(key)
+    if existing is not None:
+        for name, value in values.items():
+            set_committed_value(existing, name, value)
+        return cast(E, existing)
+    instance = entity(**values)
+    make_transient_to_detached(instance)  # forgets the constructor's "changes": the row is as stored
+    db.add(instance)
+    return instance
