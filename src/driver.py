@@ -94,6 +94,22 @@ async def driver(db: AsyncSession) -> Driver:
 E = TypeVar("E")
 
 
+def select_list(entity: type[Any], alias: str) -> str:
+    """`alias.column, ...` for every column of an ORM entity: the select list `adopt_row` reads."""
+    return ", ".join(f"{alias}.{column.name}" for column in inspect(entity).columns)
+
+
+def adopt_row(db: AsyncSession, entity: type[E], row: Row) -> E:
+    """`adopt` for a row selected with `select_list(entity, ...)`; enum labels become the model's enums."""
+    values = {}
+    for attribute in inspect(entity).column_attrs:
+        column = attribute.columns[0]
+        value = row[column.name]
+        enum_class = getattr(column.type, "enum_class", None)
+        values[attribute.key] = enum_class(value) if enum_class is not None and value is not None else value
+    return adopt(db, entity, values)
+
+
 def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
     """A row read through the Driver as a persistent object of `db`, as if the ORM had loaded it: changes
     to it are flushed as usual. An object already in the identity map is refreshed with `values` and

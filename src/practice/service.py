@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
-from src.driver import driver
-from src.models import HintView, Problem, Response, SessionStatus, Student
+from src.driver import Driver, adopt_row, driver, select_list
+from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
     NoHintsLeft,
@@ -39,8 +39,25 @@ HISTORY_WINDOW = timedelta(days=30)
 RECENTLY_CORRECT_WINDOW = timedelta(days=14)
 MAX_HINTS = 3
 
-# The rows every answer and hint adds, sent on the session's asyncpg connection (src/driver.py): an ORM
-# flush of one new object costs several times the statement itself.
+# The practice loop's statements, sent on the session's asyncpg connection (src/driver.py): through the
+# ORM each cost several times the statement itself (bench/README.md).
+_LOCK_STUDENT = f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR UPDATE"
+_LOCK_IN_PROGRESS = f"""
+SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
+WHERE s.student_id = $1 AND s.status = 'in_progress' FOR UPDATE"""
+_LAST_COMPLETED = f"""
+SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
+WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LIMIT 1"""
+_INSERT_SESSION = f"""
+INSERT INTO sessions AS s (student_id, date, status, problem_ids, expires_at)
+VALUES ($1, $2, 'in_progress', $3::jsonb, $4) RETURNING {select_list(PracticeSession, "s")}"""
+_CANDIDATES = "SELECT problem_id, topic, difficulty FROM problems WHERE grade = $1"
+_RECENT_OUTCOMES = """
+SELECT p.problem_id, p.topic, r.is_correct, r.evaluated_at
+FROM responses AS r
+JOIN sessions AS s ON s.session_id = r.session_id
+JOIN problems AS p ON p.problem_id = r.problem_id
+WHERE s.student_id = $1 AND r.evaluated_at >= $2"""
 _INSERT_RESPONSE = """
 INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, hints_used,
                        hints_viewed, evaluated_at, confidence_level)
@@ -81,11 +98,12 @@ class HintOutcome:
 
 
 async def get_student(db: AsyncSession, student_id: int, *, lock: bool = False) -> Student:
-    """The student; `lock` takes their row lock. Without it a student already loaded in this transaction
-    (as the API's authentication does) is served from the session's identity map, without a query."""
+    """The student; `lock` takes their row lock (and refreshes a copy already loaded). Without it a student
+    already loaded in this transaction (as the API's authentication does) is served from the identity
+    map, without a query."""
     if lock:
-        statement = select(Student).where(Student.student_id == student_id).with_for_update()
-        student = (await db.execute(statement)).scalar_one_or_none()
+        row = await (await driver(db)).fetchrow(_LOCK_STUDENT, student_id)
+        student = None if row is None else adopt_row(db, Student, row)
     else:
         student = await db.get(Student, student_id)
     if student is None:
@@ -102,37 +120,18 @@ async def start_daily_session(
     """Today's session: resume the one in progress, else today's completed one, else a new one."""
     now = now or utcnow()
     student = await get_student(db, student_id, lock=True)  # serialises concurrent starts
-    active = (
-        await db.execute(
-            select(PracticeSession)
-            .where(
-                PracticeSession.student_id == student_id, PracticeSession.status == SessionStatus.IN_PROGRESS
-            )
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if active is not None:
+    connection = await driver(db)
+    active_row = await connection.fetchrow(_LOCK_IN_PROGRESS, student_id)
+    if active_row is not None:
+        active = adopt_row(db, PracticeSession, active_row)
         if now < active.expires_at:
             return await load_view(db, active, resumed=True)
         active.status = SessionStatus.ABANDONED
         await db.flush()
 
     today = local_day(now, get_settings().timezone)
-    done_today = (
-        (
-            await db.execute(
-                select(PracticeSession)
-                .where(
-                    PracticeSession.student_id == student_id,
-                    PracticeSession.status == SessionStatus.COMPLETED,
-                )
-                .order_by(PracticeSession.created_at.desc())
-                .limit(1)
-            )
-        )
-        .scalars()
-        .first()
-    )
+    done_row = await connection.fetchrow(_LAST_COMPLETED, student_id)
+    done_today = None if done_row is None else adopt_row(db, PracticeSession, done_row)
     # "Done today" by the day it was completed: the same day the streak counted it on.
     finished_on = done_today.completed_at or done_today.date if done_today is not None else None
     if (
@@ -142,21 +141,21 @@ async def start_daily_session(
     ):
         return await load_view(db, done_today, resumed=True)
 
-    picks = await _choose_for(db, student, now, seed if seed is not None else _daily_seed(student_id, now))
+    seed = seed if seed is not None else _daily_seed(student_id, now)
+    picks = await _choose_for(connection, student, now, seed)
     if not picks:
         raise NoProblemsAvailable(
             f"no problems are loaded for grade {student.grade} yet", grade=student.grade
         )
-    session = PracticeSession(
-        student_id=student_id,
-        date=now,
-        status=SessionStatus.IN_PROGRESS,
-        problem_ids=[pick.problem_id for pick in picks],
-        expires_at=now + SESSION_LENGTH,
+    created = await connection.fetchrow(
+        _INSERT_SESSION,
+        student_id,
+        now,
+        json.dumps([pick.problem_id for pick in picks]),
+        now + SESSION_LENGTH,
     )
-    db.add(session)
-    await db.flush()
-    return await load_view(db, session)
+    assert created is not None
+    return await load_view(db, adopt_row(db, PracticeSession, created))
 
 
 def _daily_seed(student_id: int, now: datetime) -> int:
@@ -164,31 +163,17 @@ def _daily_seed(student_id: int, now: datetime) -> int:
     return student_id * 1_000_003 + local_day(now, get_settings().timezone).toordinal()
 
 
-async def _choose_for(db: AsyncSession, student: Student, now: datetime, seed: int) -> list[Pick]:
+async def _choose_for(connection: Driver, student: Student, now: datetime, seed: int) -> list[Pick]:
     candidates = [
-        Candidate(pid, topic, difficulty)
-        for pid, topic, difficulty in (
-            await db.execute(
-                select(Problem.problem_id, Problem.topic, Problem.difficulty).where(
-                    Problem.grade == student.grade
-                )
-            )
-        ).all()
+        Candidate(row["problem_id"], row["topic"], row["difficulty"])
+        for row in await connection.fetch(_CANDIDATES, student.grade)
     ]
-    recent = (
-        await db.execute(
-            select(Problem.problem_id, Problem.topic, Response.is_correct, Response.evaluated_at)
-            .join(Response, Response.problem_id == Problem.problem_id)
-            .join(PracticeSession, PracticeSession.session_id == Response.session_id)
-            .where(
-                PracticeSession.student_id == student.student_id,
-                Response.evaluated_at >= now - HISTORY_WINDOW,
-            )
-        )
-    ).all()
-    history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]
+    recent = await connection.fetch(_RECENT_OUTCOMES, student.student_id, now - HISTORY_WINDOW)
+    history = [Outcome(row["topic"], row["is_correct"]) for row in recent]
     recently_correct = frozenset(
-        pid for pid, _, is_correct, at in recent if is_correct and at >= now - RECENTLY_CORRECT_WINDOW
+        row["problem_id"]
+        for row in recent
+        if row["is_correct"] and row["evaluated_at"] >= now - RECENTLY_CORRECT_WINDOW
     )
     return choose_problems(candidates, history, recently_correct, seed)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import adopt, driver
+from src.driver import adopt_row, driver, select_list
 from src.errors import InvalidInput, NotFound
 from src.models import Student
 from src.practice.errors import AlreadyRegistered
@@ -41,8 +41,7 @@ def _check_language(language: str) -> str:
     return language
 
 
-_STUDENT_COLUMNS = tuple(Student.__table__.columns)
-_BY_TELEGRAM_ID = f"SELECT {', '.join(c.name for c in _STUDENT_COLUMNS)} FROM students WHERE telegram_id = $1"
+_BY_TELEGRAM_ID = f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.telegram_id = $1"
 
 
 async def find_by_telegram_id(db: AsyncSession, telegram_id: int) -> Student | None:
@@ -51,7 +50,7 @@ async def find_by_telegram_id(db: AsyncSession, telegram_id: int) -> Student | N
     row = await (await driver(db)).fetchrow(_BY_TELEGRAM_ID, telegram_id)
     if row is None:
         return None
-    return adopt(db, Student, {column.key: row[column.name] for column in _STUDENT_COLUMNS})
+    return adopt_row(db, Student, row)
 
 
 async def student_for_telegram(db: AsyncSession, telegram_id: int) -> Student:

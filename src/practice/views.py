@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import Driver, Row, adopt, driver
-from src.models import HintView, Problem, SessionStatus
+from src.driver import Driver, Row, adopt_row, driver, select_list
+from src.models import HintView, Problem
 from src.models import Session as PracticeSession
 
 MAX_ATTEMPTS = 3
@@ -56,10 +56,7 @@ class SessionView:
 # session's own asyncpg connection (src/driver.py). Four ORM queries were four round trips and most of a
 # request's CPU (bench/README.md). Problems and hint views come back as transient ORM objects: read-only
 # snapshots, never added to the session; the session row becomes a persistent object of `db`.
-_SESSION_COLUMNS = (
-    "s.session_id, s.student_id, s.date, s.status::text AS status, s.problem_ids, s.completed_at, "
-    "s.expires_at, s.total_time_seconds, s.problems_correct, s.created_at, s.updated_at"
-)
+_SESSION_COLUMNS = select_list(PracticeSession, "s")
 _AGGREGATES = """
   (SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) FROM problems AS p
    WHERE p.problem_id = ANY(ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int))) AS problems,
@@ -75,7 +72,6 @@ _FIND = f"SELECT {_SESSION_COLUMNS}, {_AGGREGATES} FROM sessions AS s WHERE {_OW
 # The lock is its own statement: a statement that waited for it still reads with the snapshot it started
 # with, and would miss the responses the lock holder just committed.
 _LOCK = f"SELECT {_SESSION_COLUMNS} FROM sessions AS s WHERE {_OWNED} FOR UPDATE"
-_SESSION_FIELDS = tuple(column.key for column in PracticeSession.__table__.columns)
 
 
 async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool = False) -> SessionView:
@@ -104,9 +100,7 @@ async def find_view(
 
 
 def _session(db: AsyncSession, row: Row) -> PracticeSession:
-    values = {name: row[name] for name in _SESSION_FIELDS}
-    values["status"] = SessionStatus(values["status"])
-    return adopt(db, PracticeSession, values)
+    return adopt_row(db, PracticeSession, row)
 
 
 def _build(

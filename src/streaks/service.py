@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
+from src.driver import adopt_row, driver, select_list
 from src.models import Streak
 from src.streaks.days import StreakUpdate, advance, local_day
 
@@ -23,18 +22,18 @@ class StreakState:
     practised_today: bool
 
 
+# Create the row if missing without racing a concurrent creator, then lock it for the update. Sent on the
+# session's asyncpg connection (src/driver.py): every completed session runs them.
+_CREATE = "INSERT INTO streaks (student_id) VALUES ($1) ON CONFLICT DO NOTHING"
+_LOCK = f"SELECT {select_list(Streak, 's')} FROM streaks AS s WHERE s.student_id = $1 FOR UPDATE"
+
+
 async def _locked_streak(db: AsyncSession, student_id: int) -> Streak:
-    # Create the row if missing without racing a concurrent creator, then lock it for the update.
-    await db.execute(insert(Streak).values(student_id=student_id).on_conflict_do_nothing())
-    streak = (
-        await db.execute(
-            select(Streak)
-            .where(Streak.student_id == student_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).scalar_one()
-    return streak
+    connection = await driver(db)
+    await connection.execute(_CREATE, student_id)
+    row = await connection.fetchrow(_LOCK, student_id)
+    assert row is not None  # created above, and a streak is only deleted with its student
+    return adopt_row(db, Streak, row)
 
 
 async def record_practice(db: AsyncSession, student_id: int, when: datetime) -> StreakUpdate:
