@@ -40,6 +40,11 @@ class Driver:
         self._adapted = adapted  # SQLAlchemy's AsyncAdapt_asyncpg_connection
         self._connection = adapted.driver_connection  # the asyncpg.Connection
 
+    @property
+    def in_transaction(self) -> bool:
+        """False once the transaction the Driver was made in has ended."""
+        return self._adapted._transaction is not None or self._adapted.isolation_level == "autocommit"
+
     async def fetchrow(self, query: str, *args: object) -> Row | None:
         row: Row | None = await self._run(self._connection.fetchrow, query, args)
         return row
@@ -78,17 +83,29 @@ class Driver:
         return error  # pragma: no cover - _handle_exception always raises
 
 
+_DRIVER = "dars_driver"
+
+
 async def driver(db: AsyncSession) -> Driver:
     """The asyncpg connection under `db`, its transaction begun (SQLAlchemy sends BEGIN lazily, with the
     first statement; a statement sent around it would run, and release its locks, on its own)."""
-    await db.flush()  # what autoflush does before a query: the statements see the session's own changes
+    if db.new or db.dirty or db.deleted:
+        await db.flush()  # what autoflush does before a query: the statements see the session's own changes
+    transaction = db.sync_session.get_transaction()
+    cached = db.info.get(_DRIVER)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        driver_: Driver = cached[1]
+        if driver_.in_transaction:
+            return driver_
     connection = await db.connection()
     adapted = (await connection.get_raw_connection()).dbapi_connection
     if adapted is None:
         raise sa_exc.InvalidRequestError("the session's connection is invalidated")
     if adapted._transaction is None and adapted.isolation_level != "autocommit":
         await adapted._start_transaction()
-    return Driver(adapted)
+    driver_ = Driver(adapted)
+    db.info[_DRIVER] = (db.sync_session.get_transaction(), driver_)  # for the rest of this transaction
+    return driver_
 
 
 E = TypeVar("E")
@@ -99,15 +116,20 @@ def select_list(entity: type[Any], alias: str) -> str:
     return ", ".join(f"{alias}.{column.name}" for column in inspect(entity).columns)
 
 
-def adopt_row(db: AsyncSession, entity: type[E], row: Row) -> E:
-    """`adopt` for a row selected with `select_list(entity, ...)`; enum labels become the model's enums."""
+def values_of(entity: type[Any], row: Row) -> dict[str, Any]:
+    """The attributes of `entity` from a row selected with `select_list`; enum labels become its enums."""
     values = {}
     for attribute in inspect(entity).column_attrs:
         column = attribute.columns[0]
         value = row[column.name]
         enum_class = getattr(column.type, "enum_class", None)
         values[attribute.key] = enum_class(value) if enum_class is not None and value is not None else value
-    return adopt(db, entity, values)
+    return values
+
+
+def adopt_row(db: AsyncSession, entity: type[E], row: Row) -> E:
+    """`adopt` for a row selected with `select_list(entity, ...)`."""
+    return adopt(db, entity, values_of(entity, row))
 
 
 def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import Driver, Row, adopt_row, driver, select_list
+from src.driver import Driver, Row, adopt_row, driver, select_list, values_of
 from src.models import HintView, Problem
 from src.models import Session as PracticeSession
 
@@ -54,11 +54,14 @@ class SessionView:
 # The view of a session is read on every answer and every hint, so it is one statement: its problems,
 # responses and hint views aggregated as jsonb by correlated subqueries on the session row, sent on the
 # session's own asyncpg connection (src/driver.py). Four ORM queries were four round trips and most of a
-# request's CPU (bench/README.md). Problems and hint views come back as transient ORM objects: read-only
-# snapshots, never added to the session; the session row becomes a persistent object of `db`.
+# request's CPU (bench/README.md). Hint views come back as transient ORM objects: read-only snapshots,
+# never added to the session; the session row becomes a persistent object of `db`. Problems come back
+# as versions only, and the problems themselves from a process-wide cache (_ProblemSnapshots).
 _SESSION_COLUMNS = select_list(PracticeSession, "s")
-_AGGREGATES = """
-  (SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) FROM problems AS p
+# xmin and ctid together name a row version: any change to a problem, in any transaction, changes them.
+_VERSION = "p.xmin::text || ':' || p.ctid::text"
+_AGGREGATES = f"""
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
    WHERE p.problem_id = ANY(ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int))) AS problems,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(r.problem_id, r.student_answer, r.is_correct, r.evaluated_at)
                              ORDER BY r.response_id), '[]'::jsonb)
@@ -72,6 +75,44 @@ _FIND = f"SELECT {_SESSION_COLUMNS}, {_AGGREGATES} FROM sessions AS s WHERE {_OW
 # The lock is its own statement: a statement that waited for it still reads with the snapshot it started
 # with, and would miss the responses the lock holder just committed.
 _LOCK = f"SELECT {_SESSION_COLUMNS} FROM sessions AS s WHERE {_OWNED} FOR UPDATE"
+_PROBLEMS = f"""
+SELECT {_VERSION} AS version, {select_list(Problem, "p")} FROM problems AS p WHERE p.problem_id = ANY($1)"""
+
+
+class _ProblemSnapshots:
+    """The problems of a process's sessions as transient ORM objects, read once per row version.
+
+    Every hint and answer shows or checks five problems; decoding them from the database and building
+    their objects on every request was a tenth of the request's CPU. The library is small (280
+    problems) and changes rarely; a view reads the versions of its problems (one short column each) and
+    only a changed or unseen problem is read again. Snapshots are shared by every request: read-only.
+    """
+
+    LIMIT = 4096  # never hold more than this many (the library is 280); start again if it grows past it
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[str, Problem]] = {}
+
+    async def get(self, connection: Driver, versions: list[list[Any]]) -> dict[int, Problem]:
+        found: dict[int, Problem] = {}
+        missing: list[int] = []
+        for problem_id, version in versions:
+            cached = self._by_id.get(problem_id)
+            if cached is not None and cached[0] == version:
+                found[problem_id] = cached[1]
+            else:
+                missing.append(problem_id)
+        if missing:
+            if len(self._by_id) + len(missing) > self.LIMIT:
+                self._by_id.clear()
+            for row in await connection.fetch(_PROBLEMS, missing):
+                problem = Problem(**values_of(Problem, row))
+                self._by_id[problem.problem_id] = (row["version"], problem)
+                found[problem.problem_id] = problem
+        return found
+
+
+_problem_snapshots = _ProblemSnapshots()
 
 
 async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool = False) -> SessionView:
@@ -82,7 +123,8 @@ async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool
 async def _view_of(connection: Driver, session: PracticeSession, resumed: bool) -> SessionView:
     row = await connection.fetchrow(_VIEW_OF, session.session_id)
     assert row is not None  # the session is in this transaction: it exists
-    return _build(session, row["problems"], row["responses"], row["hints"], resumed)
+    problems = await _problem_snapshots.get(connection, row["problems"])
+    return _build(session, problems, row["responses"], row["hints"], resumed)
 
 
 async def find_view(
@@ -96,7 +138,8 @@ async def find_view(
     row = await connection.fetchrow(_FIND, session_id, student_id)
     if row is None:
         return None
-    return _build(_session(db, row), row["problems"], row["responses"], row["hints"], resumed=False)
+    problems = await _problem_snapshots.get(connection, row["problems"])
+    return _build(_session(db, row), problems, row["responses"], row["hints"], resumed=False)
 
 
 def _session(db: AsyncSession, row: Row) -> PracticeSession:
@@ -105,13 +148,12 @@ def _session(db: AsyncSession, row: Row) -> PracticeSession:
 
 def _build(
     session: PracticeSession,
-    problem_rows: list[dict[str, Any]],
+    problems: dict[int, Problem],
     response_rows: list[list[Any]],
     hint_rows: list[dict[str, Any]],
     resumed: bool,
 ) -> SessionView:
     ids = list(session.problem_ids)
-    problems = {row["problem_id"]: _problem(row) for row in problem_rows}
     progress = {pid: ProblemProgress(position=i + 1, problem=problems[pid]) for i, pid in enumerate(ids)}
     answered_at = [_timestamp(evaluated_at) for *_, evaluated_at in response_rows]
     for problem_id, answer, is_correct, _ in response_rows:
@@ -136,19 +178,8 @@ def _timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value)  # jsonb renders timestamptz in ISO 8601 with its offset
 
 
-def _problem(row: dict[str, Any]) -> Problem:
-    return Problem(
-        **{name: row[name] for name in _PROBLEM_FIELDS},
-        created_at=_timestamp(row["created_at"]),
-        updated_at=_timestamp(row["updated_at"]),
-    )
-
-
 def _hint_view(row: dict[str, Any]) -> HintView:
     return HintView(**{name: row[name] for name in _HINT_FIELDS}, created_at=_timestamp(row["created_at"]))
 
 
-_PROBLEM_FIELDS = tuple(
-    column.key for column in Problem.__table__.columns if column.key not in ("created_at", "updated_at")
-)
 _HINT_FIELDS = tuple(column.key for column in HintView.__table__.columns if column.key != "created_at")
