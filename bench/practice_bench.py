@@ -295,16 +295,16 @@ async def raw_student(pool: asyncpg.Pool, student: Student, answers: dict[int, s
     from bench import practice_raw
 
     started = time.perf_counter()
-    session_id, problem_ids = await practice_raw.start(pool, student.student_id, datetime.now(UTC))
+    session_id, problem_ids = await practice_raw.start(pool, student.telegram_id, datetime.now(UTC))
     tally.latencies["start"].append(time.perf_counter() - started)
     completed = False
     for problem_id in problem_ids:
         started = time.perf_counter()
-        await practice_raw.hint(pool, student.student_id, session_id, problem_id, datetime.now(UTC))
+        await practice_raw.hint(pool, student.telegram_id, session_id, problem_id, datetime.now(UTC))
         tally.latencies["hint"].append(time.perf_counter() - started)
         started = time.perf_counter()
         correct, completed = await practice_raw.answer(
-            pool, student.student_id, session_id, problem_id, typed(answers[problem_id], student),
+            pool, student.telegram_id, session_id, problem_id, typed(answers[problem_id], student),
             datetime.now(UTC),
         )  # fmt: skip
         tally.latencies["answer"].append(time.perf_counter() - started)
@@ -453,11 +453,11 @@ async def raw_round_trips(
     try:
         for student in students:
             measured = Measured()
-            session_id, problem_ids = await measured.start(pool, student.student_id, datetime.now(UTC))
+            session_id, problem_ids = await measured.start(pool, student.telegram_id, datetime.now(UTC))
             for problem_id in problem_ids:
-                await measured.hint(pool, student.student_id, session_id, problem_id, datetime.now(UTC))
+                await measured.hint(pool, student.telegram_id, session_id, problem_id, datetime.now(UTC))
                 await measured.answer(
-                    pool, student.student_id, session_id, problem_id, typed(answers[problem_id], student),
+                    pool, student.telegram_id, session_id, problem_id, typed(answers[problem_id], student),
                     datetime.now(UTC),
                 )  # fmt: skip
     finally:

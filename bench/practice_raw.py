@@ -1,7 +1,9 @@
 """The practice loop's transactions issued directly with asyncpg: no HTTP, no ORM, no pydantic.
 
 This is the ceiling the served app is compared with. Each function is one transaction doing what the
-service does for the same request, with the same locks and the same rows read and written:
+service does for the same request, with the same locks and the same rows read and written. Each begins as
+every API request does, by finding the caller's student row by Telegram id (the app checks the initData
+signature first: that is HTTP-side work, not the database's, and is not repeated here):
 
 - start:  lock the student row; the in-progress session (FOR UPDATE); the last completed one; the grade's
           problems and the student's last 30 days of answers; choose five (the same pure `choose_problems`);
@@ -114,6 +116,19 @@ async def _view(connection: asyncpg.Connection, session: asyncpg.Record) -> RawV
     )
 
 
+_AUTHENTICATE = """
+SELECT student_id, telegram_id, name, grade, language, created_at, updated_at FROM students
+WHERE telegram_id = $1"""
+
+
+async def _authenticate(connection: asyncpg.Connection, telegram_id: int) -> int:
+    """The caller's student id, as the API's `current_student` dependency reads it."""
+    student = await connection.fetchrow(_AUTHENTICATE, telegram_id)
+    if student is None:
+        raise LookupError(f"no student for Telegram id {telegram_id}")
+    return int(student["student_id"])
+
+
 async def _open(connection: asyncpg.Connection, student_id: int, session_id: int, now: datetime) -> RawView:
     session = await connection.fetchrow(_LOCK_SESSION, session_id, student_id)
     if session is None:
@@ -125,10 +140,11 @@ async def _open(connection: asyncpg.Connection, student_id: int, session_id: int
     return await _view(connection, session)
 
 
-async def start(pool: asyncpg.Pool, student_id: int, now: datetime) -> tuple[int, list[int]]:
+async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[int, list[int]]:
     """Today's session of the student: (session_id, problem ids), resumed or returned as the app does."""
     zone = get_settings().timezone
     async with pool.acquire() as connection, connection.transaction():
+        student_id = await _authenticate(connection, telegram_id)
         student = await connection.fetchrow(
             "SELECT student_id, grade FROM students WHERE student_id = $1 FOR UPDATE", student_id
         )
@@ -187,9 +203,10 @@ async def start(pool: asyncpg.Pool, student_id: int, now: datetime) -> tuple[int
         return session_id, ids
 
 
-async def hint(pool: asyncpg.Pool, student_id: int, session_id: int, problem_id: int, now: datetime) -> int:
+async def hint(pool: asyncpg.Pool, telegram_id: int, session_id: int, problem_id: int, now: datetime) -> int:
     """Show the next hint of the current problem; returns its number."""
     async with pool.acquire() as connection, connection.transaction():
+        student_id = await _authenticate(connection, telegram_id)
         view = await _open(connection, student_id, session_id, now)
         current = view.current
         if current is None or current.problem_id != problem_id:
@@ -212,10 +229,11 @@ async def hint(pool: asyncpg.Pool, student_id: int, session_id: int, problem_id:
 
 
 async def answer(
-    pool: asyncpg.Pool, student_id: int, session_id: int, problem_id: int, text: str, now: datetime
+    pool: asyncpg.Pool, telegram_id: int, session_id: int, problem_id: int, text: str, now: datetime
 ) -> tuple[bool, bool]:
     """Check and record an answer to the current problem; returns (correct, session completed)."""
     async with pool.acquire() as connection, connection.transaction():
+        student_id = await _authenticate(connection, telegram_id)
         view = await _open(connection, student_id, session_id, now)
         current = view.current
         if current is None or current.problem_id != problem_id:

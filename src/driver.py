@@ -116,14 +116,26 @@ def select_list(entity: type[Any], alias: str) -> str:
     return ", ".join(f"{alias}.{column.name}" for column in inspect(entity).columns)
 
 
+_ATTRIBUTES: dict[type[Any], tuple[tuple[str, str, Any], ...]] = {}
+
+
+def _attributes(entity: type[Any]) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, column, enum class or None) for each column of `entity`, worked out once."""
+    plan = _ATTRIBUTES.get(entity)
+    if plan is None:
+        plan = _ATTRIBUTES[entity] = tuple(
+            (attribute.key, attribute.columns[0].name, getattr(attribute.columns[0].type, "enum_class", None))
+            for attribute in inspect(entity).column_attrs
+        )
+    return plan
+
+
 def values_of(entity: type[Any], row: Row) -> dict[str, Any]:
     """The attributes of `entity` from a row selected with `select_list`; enum labels become its enums."""
     values = {}
-    for attribute in inspect(entity).column_attrs:
-        column = attribute.columns[0]
-        value = row[column.name]
-        enum_class = getattr(column.type, "enum_class", None)
-        values[attribute.key] = enum_class(value) if enum_class is not None and value is not None else value
+    for key, name, enum_class in _attributes(entity):
+        value = row[name]
+        values[key] = enum_class(value) if enum_class is not None and value is not None else value
     return values
 
 

@@ -107,3 +107,28 @@ def test_signed_but_unusable_user_is_rejected(user: str | None) -> None:
         data["user"] = user
     with pytest.raises(InvalidInitData, match="user"):
         validate_init_data(sign_init_data(data, TOKEN), TOKEN, now=NOW, max_age=DAY)
+
+
+def test_a_remembered_string_is_still_checked_for_age_and_token() -> None:
+    raw = sign_init_data(fields(query_id="remembered"), TOKEN)
+    first = validate_init_data(raw, TOKEN, now=NOW, max_age=DAY)
+    assert validate_init_data(raw, TOKEN, now=NOW + DAY, max_age=DAY) is first  # verified once, remembered
+    with pytest.raises(InitDataExpired):
+        validate_init_data(raw, TOKEN, now=NOW + DAY + timedelta(seconds=1), max_age=DAY)
+    with pytest.raises(InvalidInitData, match="future"):
+        validate_init_data(raw, TOKEN, now=NOW - timedelta(minutes=6), max_age=DAY)
+    with pytest.raises(InvalidInitData, match="signature"):
+        validate_init_data(raw, "654321:other-token", now=NOW, max_age=DAY)
+    assert validate_init_data(raw, TOKEN, now=NOW, max_age=DAY) is first  # a refusal forgot nothing
+
+
+def test_refused_strings_are_not_remembered() -> None:
+    raw = sign_init_data(fields(query_id="tampered"), TOKEN).replace("tampered", "tampere2")
+    for _ in range(2):
+        with pytest.raises(InvalidInitData, match="signature"):
+            validate_init_data(raw, TOKEN, now=NOW, max_age=DAY)
+    expired = sign_init_data(fields(query_id="old", auth_date=str(int((NOW - 2 * DAY).timestamp()))), TOKEN)
+    for _ in range(2):
+        with pytest.raises(InitDataExpired):
+            validate_init_data(expired, TOKEN, now=NOW, max_age=DAY)
+    assert validate_init_data(expired, TOKEN, now=NOW - DAY, max_age=DAY).user.id == 279058397
