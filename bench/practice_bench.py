@@ -319,7 +319,9 @@ async def _raw_process(
     database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, start_at: float
 ) -> Tally:
     from bench import practice_raw
+    from src.api.app import settle_heap
 
+    settle_heap()  # as the app's workers do at start-up: the same garbage collector conditions
     pool = await asyncpg.create_pool(
         _dsn(database_url),
         min_size=concurrency,
