@@ -1,19 +1,24 @@
 """The practice loop under load, beside the database's own ceiling, in one run.
 
 Simulated students each do: POST /sessions/today → 5 × (POST …/hints, POST …/answers) → the session is
-complete; 11 requests a student, each one transaction. Phases, on one fresh database:
+complete; 11 requests a student, each one transaction, each student on a connection of its own. Phases,
+on one fresh database, after a warm-up of four peak phases through the app (it speeds up for ~1 000
+sessions; the run prints each warm-up phase's rate):
 
 1. peak (HTTP):  `--concurrency` students in flight, back to back, against the production app
                  (`src.api.app.create_app()`, see bench/practice_app.py) served by uvicorn with `--workers`
                  processes, as in production (pool with pre-ping, Mini App initData checked per request).
 2. ceiling:      the same transactions issued directly with asyncpg (bench/practice_raw.py): no HTTP, no
                  ORM, no pydantic; as many processes as the server has workers, the same concurrency.
-3. 80% load:     students arrive at random (Poisson) at 80% of the peak's session rate; latency per endpoint.
+   Phases 1 and 2 alternate for `--rounds` rounds (this machine's speed drifts over minutes); the ratio
+   reported is the median of the rounds' ratios.
+3. 80% load:     students arrive at random (Poisson) at 80% of the median peak's session rate, twice as many
+                 as in a peak phase; latency per endpoint.
 4. round trips:  one student at a time through a counting proxy in front of PostgreSQL
                  (bench/pgwire_counter.py): database round trips and statements per request, app and raw.
 
-    .venv/bin/python -m bench.practice_bench                       # 2 workers, 32 students in flight
-    .venv/bin/python -m bench.practice_bench --workers 1 --concurrency 16 --students 300
+    .venv/bin/python -m bench.practice_bench                       # 2 workers, 32 in flight, 3 rounds
+    .venv/bin/python -m bench.practice_bench --workers 1 --concurrency 1 --students 30 --rounds 1
     .venv/bin/python -m bench.practice_bench --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 Each student is used once (a student has one session a day), so every run starts sessions from nothing.
@@ -29,6 +34,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -244,16 +250,18 @@ async def closed_loop(
 async def http_peak(
     port: int, students: Sequence[Student], answers: dict[int, str], concurrency: int
 ) -> Tally:
-    connections = [Connection("127.0.0.1", port) for _ in range(concurrency)]
+    """`concurrency` students at a time, back to back. Each student opens its own connection, as each phone
+    does: 32 connections held for the whole phase were shared unevenly by the uvicorn workers (whichever
+    accepted first kept them), and the peak moved by a third from round to round."""
 
     async def run_one(lane: int, student: Student, tally: Tally) -> None:
-        await http_student(connections[lane], student, answers, tally)
-
-    try:
-        return await closed_loop(students, concurrency, run_one)
-    finally:
-        for connection in connections:
+        connection = Connection("127.0.0.1", port)
+        try:
+            await http_student(connection, student, answers, tally)
+        finally:
             await connection.close()
+
+    return await closed_loop(students, concurrency, run_one)
 
 
 async def http_open_loop(
@@ -316,12 +324,22 @@ async def raw_student(pool: asyncpg.Pool, student: Student, answers: dict[int, s
 
 
 async def _raw_process(
-    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, start_at: float
+    database_url: str,
+    warmup: list[Student],
+    students: list[Student],
+    answers: dict[int, str],
+    concurrency: int,
+    start_at: float,
 ) -> Tally:
     from bench import practice_raw
+    from src.answers.check import check_answer
     from src.api.app import settle_heap
 
-    settle_heap()  # as the app's workers do at start-up: the same garbage collector conditions
+    # As warm as the app's workers are by then: every canonical answer read once (the checker caches
+    # them), the heap frozen as at the app's start-up, statements prepared on every pooled connection.
+    for answer in answers.values():
+        check_answer(answer, answer)
+    settle_heap()
     pool = await asyncpg.create_pool(
         _dsn(database_url),
         min_size=concurrency,
@@ -334,7 +352,10 @@ async def _raw_process(
         async def run_one(_: int, student: Student, tally: Tally) -> None:
             await raw_student(pool, student, answers, tally)
 
-        await asyncio.sleep(max(0.0, start_at - time.time()))  # the processes start together, pools open
+        await closed_loop(warmup, concurrency, run_one)
+        if time.time() > start_at:
+            raise RuntimeError("the ceiling's warm-up overran its start time; give it more time")
+        await asyncio.sleep(start_at - time.time())  # the processes start together
         tally = await closed_loop(students, concurrency, run_one)
         tally.elapsed = time.time() - start_at
         return tally
@@ -343,25 +364,37 @@ async def _raw_process(
 
 
 def raw_process(
-    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, start_at: float
+    database_url: str,
+    warmup: list[Student],
+    students: list[Student],
+    answers: dict[int, str],
+    concurrency: int,
+    start_at: float,
 ) -> Tally:
     """One process of the ceiling run (a top-level function, so a spawned process can run it)."""
-    tally = asyncio.run(_raw_process(database_url, students, answers, concurrency, start_at))
+    tally = asyncio.run(_raw_process(database_url, warmup, students, answers, concurrency, start_at))
     tally.latencies = dict(tally.latencies)  # type: ignore[assignment]  # picklable
     return tally
 
 
 def raw_ceiling(
-    database_url: str, students: list[Student], answers: dict[int, str], concurrency: int, processes: int
+    database_url: str,
+    warmup: list[Student],
+    students: list[Student],
+    answers: dict[int, str],
+    concurrency: int,
+    processes: int,
 ) -> Tally:
+    """The same transactions on asyncpg in `processes` fresh processes, each warmed up first."""
     shares = [students[n::processes] for n in range(processes)]
+    warm_shares = [warmup[n::processes] for n in range(processes)]
     lanes = [concurrency // processes + (n < concurrency % processes) for n in range(processes)]
     total = Tally()
-    start_at = time.time() + 5  # time for the spawned processes to import and open their pools
+    start_at = time.time() + 10  # time to import, open the pools and warm up
     with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as executor:
         futures = [
-            executor.submit(raw_process, database_url, share, answers, lane, start_at)
-            for share, lane in zip(shares, lanes, strict=True)
+            executor.submit(raw_process, database_url, warm, share, answers, lane, start_at)
+            for warm, share, lane in zip(warm_shares, shares, lanes, strict=True)
         ]
         for future in futures:
             tally = future.result()
@@ -526,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--students", type=int, default=640, help="sessions in each throughput phase")
+    parser.add_argument("--students", type=int, default=320, help="sessions in each throughput phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of (HTTP peak, asyncpg ceiling)")
     parser.add_argument("--concurrency", type=int, default=32, help="students in flight at once at peak")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (and raw processes)")
     parser.add_argument("--load", type=float, default=0.8, help="open-loop load as a share of the peak")
@@ -539,7 +573,13 @@ def main(argv: list[str] | None = None) -> int:
             from src import database
 
             problems = await load_problems()
-            sizes = [args.concurrency, args.students, args.students, args.students, trip_students]
+            # app warm-up; each round: app peak, ceiling warm-up, ceiling; 80% load; round trips
+            # The ceiling runs three times the sessions, so both phases last about as long (~6 s).
+            rounds = [args.students, args.concurrency, 3 * args.students] * args.rounds
+            # The app speeds up over its first ~1 000 sessions (454 → ~620 requests/s in eight phases on a
+            # quiet machine): its warm-up runs that long, so the rounds measure the steady state.
+            app_warmup = 4 * max(args.concurrency, args.students)
+            sizes = [app_warmup, *rounds, 2 * args.students, trip_students]
             groups, first = [], 0
             for size in sizes:
                 groups.append(await create_students(size, first))
@@ -547,25 +587,41 @@ def main(argv: list[str] | None = None) -> int:
             await database.dispose_engine()
             return {problem.id: problem.answer for problem in problems}, groups
 
-        answers, (warmup, peak_group, raw_group, open_group, trip_group) = asyncio.run(setup())
+        answers, (warmup, *phase_groups, trip_group) = asyncio.run(setup())
         per_worker_pool = max(2, -(-args.concurrency // args.workers) + 1)
         print(
             f"practice benchmark: {args.workers} uvicorn worker(s), {args.concurrency} students in flight, "
-            f"{args.students} sessions a phase, pool {per_worker_pool} a worker, "
+            f"{args.students} sessions a phase, {args.rounds} rounds, pool {per_worker_pool} a worker, "
             f"PostgreSQL {'at --database-url' if args.database_url else 'embedded'}"
         )
+        peaks: list[Tally] = []
+        raws: list[Tally] = []
         with serve(url, args.workers, per_worker_pool) as port:
-            asyncio.run(http_peak(port, warmup, answers, args.concurrency))
-            peak = asyncio.run(http_peak(port, peak_group, answers, args.concurrency))
-            report("HTTP peak", peak)
-            raw = raw_ceiling(url, raw_group, answers, args.concurrency, args.workers)
-            report("asyncpg ceiling", raw)
-            rate = args.load * peak.students / peak.elapsed
-            loaded = asyncio.run(http_open_loop(port, open_group, answers, rate, args.seed))
-            report(f"HTTP at {args.load:.0%} of peak ({rate:.1f} sessions/s arriving)", loaded)
+            step = max(args.concurrency, args.students)
+            warm_rates = [
+                asyncio.run(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
+                for at in range(0, len(warmup), step)
+            ]
+            print(f"warm-up: {', '.join(f'{rate:.0f}' for rate in warm_rates)} requests/s, phase after phase")
+            # Peak and ceiling alternate, round after round: this machine's speed drifts by a third over
+            # minutes, and each round's ratio compares two phases run moments apart.
+            for number in range(args.rounds):
+                peak = asyncio.run(http_peak(port, phase_groups[3 * number], answers, args.concurrency))
+                report(f"round {number + 1}, HTTP peak", peak)
+                raw_warmup, raw_group = phase_groups[3 * number + 1], phase_groups[3 * number + 2]
+                raw = raw_ceiling(url, raw_warmup, raw_group, answers, args.concurrency, args.workers)
+                report(f"round {number + 1}, asyncpg ceiling", raw)
+                print(f"round {number + 1}, app / ceiling: {peak.rate() / raw.rate():.0%} of the requests/s")
+                peaks.append(peak)
+                raws.append(raw)
+            ratios = sorted(peak.rate() / raw.rate() for peak, raw in zip(peaks, raws, strict=True))
+            peak_rate = statistics.median(peak.students / peak.elapsed for peak in peaks)
+            rate = args.load * peak_rate
+            loaded = asyncio.run(http_open_loop(port, phase_groups[-1], answers, rate, args.seed))
+            report(f"HTTP at {args.load:.0%} of the median peak ({rate:.1f} sessions/s arriving)", loaded)
         print(
-            f"app / ceiling: {peak.rate('answer') / raw.rate('answer'):.0%} of the answers/s, "
-            f"{peak.rate() / raw.rate():.0%} of the requests/s"
+            f"app / ceiling: median {statistics.median(ratios):.0%} of the requests/s "
+            f"(rounds: {', '.join(f'{ratio:.0%}' for ratio in ratios)})"
         )
         app_trips, raw_trips = asyncio.run(round_trips_phase(url, trip_group, answers))
         trips_table(app_trips, raw_trips)
@@ -574,14 +630,12 @@ def main(argv: list[str] | None = None) -> int:
             from src import database
 
             try:
-                return await check_database(
-                    sum(len(g) for g in (warmup, peak_group, raw_group, open_group, trip_group))
-                )
+                return await check_database(sum(len(g) for g in (warmup, *phase_groups, trip_group)))
             finally:
                 await database.dispose_engine()
 
         problems = asyncio.run(verify())
-        failures = len(peak.failures) + len(raw.failures) + len(loaded.failures)
+        failures = sum(len(tally.failures) for tally in (*peaks, *raws, loaded))
         print(f"database check: {'all sessions complete' if not problems else '; '.join(problems)}")
         return 1 if problems or failures else 0
 
