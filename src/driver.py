@@ -13,6 +13,7 @@ SQLAlchemy is pinned, and tests/foundation/test_driver.py fails if that contract
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
@@ -34,11 +35,12 @@ class Row(Protocol):
 class Driver:
     """Statements on the session's asyncpg connection, in its transaction (see the module docstring)."""
 
-    __slots__ = ("_adapted", "_connection")
+    __slots__ = ("_adapted", "_connection", "_log")
 
-    def __init__(self, adapted: Any) -> None:
+    def __init__(self, adapted: Any, log: Any) -> None:
         self._adapted = adapted  # SQLAlchemy's AsyncAdapt_asyncpg_connection
         self._connection = adapted.driver_connection  # the asyncpg.Connection
+        self._log = log  # the engine's logger: DATABASE_ECHO shows these statements beside its own
 
     @property
     def in_transaction(self) -> bool:
@@ -60,6 +62,8 @@ class Driver:
         await self._run(self._connection.execute, query, args)
 
     async def _run(self, call: Callable[..., Awaitable[T]], query: str, args: tuple[object, ...]) -> T:
+        if self._log.isEnabledFor(logging.INFO):
+            self._log.info("[driver] %s %r", query.strip(), args)
         try:
             return await call(query, *args)
         except Exception as error:  # CancelledError (a timeout) is not an Exception and passes untouched
@@ -103,7 +107,7 @@ async def driver(db: AsyncSession) -> Driver:
         raise sa_exc.InvalidRequestError("the session's connection is invalidated")
     if adapted._transaction is None and adapted.isolation_level != "autocommit":
         await adapted._start_transaction()
-    driver_ = Driver(adapted)
+    driver_ = Driver(adapted, connection.sync_engine.logger)
     db.info[_DRIVER] = (db.sync_session.get_transaction(), driver_)  # for the rest of this transaction
     return driver_
 

@@ -189,3 +189,22 @@ async def test_a_connection_killed_while_idle_is_replaced_without_an_error(
     assert pooled == []  # seen closed without a round trip
     async with get_session() as db:
         assert (await db.execute(select(func.count()).select_from(Student))).scalar_one() == 0
+
+
+async def test_database_echo_shows_driver_statements_beside_sqlalchemys(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_ECHO", "true")
+    get_settings.cache_clear()
+    await database.dispose_engine()
+    try:
+        with caplog.at_level("INFO"):
+            async with get_session() as db:
+                await (await driver(db)).fetchval("SELECT $1::int + 1", 41)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        await database.dispose_engine()
+    messages = [record.getMessage() for record in caplog.records if record.name == "sqlalchemy.engine.Engine"]
+    driver_line = messages.index("[driver] SELECT $1::int + 1 (41,)")
+    assert "BEGIN (implicit)" in messages[:driver_line] and "COMMIT" in messages[driver_line:]
