@@ -22,6 +22,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 T = TypeVar("T")
 
@@ -148,6 +149,15 @@ def adopt_row(db: AsyncSession, entity: type[E], row: Row) -> E:
     return adopt(db, entity, values_of(entity, row))
 
 
+def snapshot(entity: type[E], values: dict[str, Any]) -> E:
+    """A transient object holding `values` as if loaded: no change history (which the constructor records,
+    at several times the cost), never flushed unless added."""
+    instance = manager_of_class(entity).new_instance()
+    for name, value in values.items():
+        set_committed_value(instance, name, value)
+    return instance
+
+
 def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
     """A row read through the Driver as a persistent object of `db`, as if the ORM had loaded it: changes
     to it are flushed as usual. An object already in the identity map is refreshed with `values` and
@@ -159,7 +169,13 @@ def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
         for name, value in values.items():
             set_committed_value(existing, name, value)
         return cast(E, existing)
-    instance = entity(**values)
-    make_transient_to_detached(instance)  # forgets the constructor's "changes": the row is as stored
+    instance = snapshot(entity, values)
+    make_transient_to_detached(instance)  # gives it its identity key
     db.add(instance)
     return instance
+
+
+def mark_saved(instance: object, values: dict[str, Any]) -> None:
+    """Record on `instance` values the Driver has just written to its row: set, and not pending."""
+    for name, value in values.items():
+        set_committed_value(instance, name, value)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
-from src.driver import Driver, adopt_row, driver, select_list
+from src.driver import Driver, adopt_row, driver, mark_saved, select_list
 from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
@@ -51,6 +51,9 @@ WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LI
 _INSERT_SESSION = f"""
 INSERT INTO sessions AS s (student_id, date, status, problem_ids, expires_at)
 VALUES ($1, $2, 'in_progress', $3::jsonb, $4) RETURNING {select_list(PracticeSession, "s")}"""
+_COMPLETE = """
+UPDATE sessions SET status = 'completed', completed_at = $2, total_time_seconds = $3, problems_correct = $4
+WHERE session_id = $1 RETURNING updated_at"""
 _CANDIDATES = "SELECT problem_id, topic, difficulty FROM problems WHERE grade = $1"
 _RECENT_OUTCOMES = """
 SELECT p.problem_id, p.topic, r.is_correct, r.evaluated_at
@@ -290,14 +293,17 @@ async def _record(
         current.last_answer = answer
     streak_update = None
     if all(p.finished for p in view.problems):
-        session.status = SessionStatus.COMPLETED
-        session.completed_at = now
-        session.total_time_seconds = max(
-            0, int((min(now, session.expires_at) - session.date).total_seconds())
+        completed = {
+            "status": SessionStatus.COMPLETED,
+            "completed_at": now,
+            "total_time_seconds": max(0, int((min(now, session.expires_at) - session.date).total_seconds())),
+            "problems_correct": view.solved_count,
+        }
+        updated_at = await (await driver(db)).fetchval(
+            _COMPLETE, session.session_id, now, completed["total_time_seconds"], completed["problems_correct"]
         )
-        session.problems_correct = view.solved_count
+        mark_saved(session, completed | {"updated_at": updated_at})
         streak_update = await streaks.record_practice(db, session.student_id, now)
-    await db.flush()
     return AnswerOutcome(check, True, is_correct, current, view, streak_update)
 
 

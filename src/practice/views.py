@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import Driver, Row, adopt_row, driver, select_list, values_of
+from src.driver import Driver, Row, adopt_row, driver, select_list, snapshot, values_of
 from src.models import HintView, Problem
 from src.models import Session as PracticeSession
 
@@ -106,7 +106,7 @@ class _ProblemSnapshots:
             if len(self._by_id) + len(missing) > self.LIMIT:
                 self._by_id.clear()
             for row in await connection.fetch(_PROBLEMS, missing):
-                problem = Problem(**values_of(Problem, row))
+                problem = snapshot(Problem, values_of(Problem, row))
                 self._by_id[problem.problem_id] = (row["version"], problem)
                 found[problem.problem_id] = problem
         return found
@@ -179,7 +179,9 @@ def _timestamp(value: str) -> datetime:
 
 
 def _hint_view(row: dict[str, Any]) -> HintView:
-    return HintView(**{name: row[name] for name in _HINT_FIELDS}, created_at=_timestamp(row["created_at"]))
+    values = {name: row[name] for name in _HINT_FIELDS}
+    values["created_at"] = _timestamp(row["created_at"])
+    return snapshot(HintView, values)
 
 
 _HINT_FIELDS = tuple(column.key for column in HintView.__table__.columns if column.key != "created_at")

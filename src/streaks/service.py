@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
-from src.driver import adopt_row, driver, select_list
+from src.driver import adopt_row, driver, mark_saved, select_list
 from src.models import Streak
 from src.streaks.days import StreakUpdate, advance, local_day
 
@@ -26,6 +27,10 @@ class StreakState:
 # session's asyncpg connection (src/driver.py): every completed session runs them.
 _CREATE = "INSERT INTO streaks (student_id) VALUES ($1) ON CONFLICT DO NOTHING"
 _LOCK = f"SELECT {select_list(Streak, 's')} FROM streaks AS s WHERE s.student_id = $1 FOR UPDATE"
+_SAVE = """
+UPDATE streaks
+SET current_streak = $2, longest_streak = $3, last_practice_date = $4, milestones_achieved = $5::jsonb
+WHERE student_id = $1 RETURNING updated_at"""
 
 
 async def _locked_streak(db: AsyncSession, student_id: int) -> Streak:
@@ -47,12 +52,18 @@ async def record_practice(db: AsyncSession, student_id: int, when: datetime) -> 
         tuple(streak.milestones_achieved),
         today,
     )
-    streak.current_streak = update.current
-    streak.longest_streak = update.longest
-    streak.last_practice_date = update.last_practice_date
-    for milestone in update.new_milestones:
-        streak.add_milestone(milestone)
-    await db.flush()
+    milestones = sorted({*streak.milestones_achieved, *update.new_milestones})
+    updated_at = await (await driver(db)).fetchval(
+        _SAVE, student_id, update.current, update.longest, update.last_practice_date, json.dumps(milestones)
+    )
+    saved = {
+        "current_streak": update.current,
+        "longest_streak": update.longest,
+        "last_practice_date": update.last_practice_date,
+        "milestones_achieved": milestones,
+        "updated_at": updated_at,
+    }
+    mark_saved(streak, saved)
     return update
 
 
