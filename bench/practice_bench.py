@@ -323,25 +323,31 @@ async def raw_student(pool: asyncpg.Pool, student: Student, answers: dict[int, s
     tally.students += 1
 
 
-async def _raw_process(
-    database_url: str,
-    warmup: list[Student],
-    students: list[Student],
-    answers: dict[int, str],
-    concurrency: int,
-    start_at: float,
-) -> Tally:
+@dataclass(frozen=True)
+class CeilingShare:
+    """What one process of the ceiling runs (picklable, for a spawned process)."""
+
+    database_url: str
+    warmup: list[Student]
+    students: list[Student]
+    answers: dict[int, str]
+    concurrency: int
+    start_at: float  # time.time() at which every process starts measuring
+
+
+async def _raw_process(share: CeilingShare) -> Tally:
     from bench import practice_raw
     from src.answers.check import check_answer
     from src.api.app import settle_heap
 
     # As warm as the app's workers are by then: every canonical answer read once (the checker caches
     # them), the heap frozen as at the app's start-up, statements prepared on every pooled connection.
+    answers, concurrency, start_at = share.answers, share.concurrency, share.start_at
     for answer in answers.values():
         check_answer(answer, answer)
     settle_heap()
     pool = await asyncpg.create_pool(
-        _dsn(database_url),
+        _dsn(share.database_url),
         min_size=concurrency,
         max_size=concurrency,
         init=practice_raw.init_connection,
@@ -352,27 +358,20 @@ async def _raw_process(
         async def run_one(_: int, student: Student, tally: Tally) -> None:
             await raw_student(pool, student, answers, tally)
 
-        await closed_loop(warmup, concurrency, run_one)
+        await closed_loop(share.warmup, concurrency, run_one)
         if time.time() > start_at:
             raise RuntimeError("the ceiling's warm-up overran its start time; give it more time")
         await asyncio.sleep(start_at - time.time())  # the processes start together
-        tally = await closed_loop(students, concurrency, run_one)
+        tally = await closed_loop(share.students, concurrency, run_one)
         tally.elapsed = time.time() - start_at
         return tally
     finally:
         await pool.close()
 
 
-def raw_process(
-    database_url: str,
-    warmup: list[Student],
-    students: list[Student],
-    answers: dict[int, str],
-    concurrency: int,
-    start_at: float,
-) -> Tally:
+def raw_process(share: CeilingShare) -> Tally:
     """One process of the ceiling run (a top-level function, so a spawned process can run it)."""
-    tally = asyncio.run(_raw_process(database_url, warmup, students, answers, concurrency, start_at))
+    tally = asyncio.run(_raw_process(share))
     tally.latencies = dict(tally.latencies)  # type: ignore[assignment]  # picklable
     return tally
 
@@ -393,7 +392,7 @@ def raw_ceiling(
     start_at = time.time() + 10  # time to import, open the pools and warm up
     with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as executor:
         futures = [
-            executor.submit(raw_process, database_url, warm, share, answers, lane, start_at)
+            executor.submit(raw_process, CeilingShare(database_url, warm, share, answers, lane, start_at))
             for warm, share, lane in zip(warm_shares, shares, lanes, strict=True)
         ]
         for future in futures:
