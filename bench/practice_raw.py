@@ -116,17 +116,15 @@ async def _view(connection: asyncpg.Connection, session: asyncpg.Record) -> RawV
     )
 
 
-_AUTHENTICATE = """
-SELECT student_id, telegram_id, name, grade, language, created_at, updated_at FROM students
-WHERE telegram_id = $1"""
+_AUTHENTICATE = "SELECT student_id FROM students WHERE telegram_id = $1"
 
 
 async def _authenticate(connection: asyncpg.Connection, telegram_id: int) -> int:
-    """The caller's student id, as the API's `current_student` dependency reads it."""
-    student = await connection.fetchrow(_AUTHENTICATE, telegram_id)
-    if student is None:
+    """The caller's student id, as the API's `current_student_id` dependency reads it."""
+    student_id = await connection.fetchval(_AUTHENTICATE, telegram_id)
+    if student_id is None:
         raise LookupError(f"no student for Telegram id {telegram_id}")
-    return int(student["student_id"])
+    return int(student_id)
 
 
 async def _open(connection: asyncpg.Connection, student_id: int, session_id: int, now: datetime) -> RawView:

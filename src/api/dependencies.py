@@ -110,6 +110,15 @@ async def current_student(user: CurrentUser, db: Db) -> Student:
 CurrentStudent = Annotated[Student, Depends(current_student)]
 
 
+async def current_student_id(user: CurrentUser, db: Db) -> int:
+    """The id of the registered student behind the request's initData (404 `not_registered` before
+    POST /students): the practice routes need no more, and every one of them starts here."""
+    return await students.student_id_for_telegram(db, user.id)
+
+
+CurrentStudentId = Annotated[int, Depends(current_student_id)]
+
+
 async def require_admin(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(admin_scheme)],

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from src.api.dependencies import CurrentStudent, Db, Hints, Judge, Now
+from src.api.dependencies import CurrentStudentId, Db, Hints, Judge, Now
 from src.api.errors import error_responses
 from src.api.schemas import MAX_ID, AnswerOut, HintResponse, ProblemRef, SessionOut, SubmitAnswer
 from src.practice import service
@@ -28,8 +28,8 @@ SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The session's id."
         **error_responses(404),
     },
 )
-async def start_today(student: CurrentStudent, db: Db, now: Now, response: Response) -> SessionOut:
-    view = await service.start_daily_session(db, student.student_id, now=now)
+async def start_today(student_id: CurrentStudentId, db: Db, now: Now, response: Response) -> SessionOut:
+    view = await service.start_daily_session(db, student_id, now=now)
     if view.resumed:
         response.status_code = status.HTTP_200_OK
     return SessionOut.of(view)
@@ -40,8 +40,8 @@ async def start_today(student: CurrentStudent, db: Db, now: Now, response: Respo
     summary="A session of the caller",
     responses=error_responses(404, 422),
 )
-async def get_session(session_id: SessionId, student: CurrentStudent, db: Db) -> SessionOut:
-    return SessionOut.of(await service.get_session_view(db, student.student_id, session_id))
+async def get_session(session_id: SessionId, student_id: CurrentStudentId, db: Db) -> SessionOut:
+    return SessionOut.of(await service.get_session_view(db, student_id, session_id))
 
 
 @router.post(
@@ -54,10 +54,10 @@ async def get_session(session_id: SessionId, student: CurrentStudent, db: Db) ->
     responses=error_responses(400, 404, 409, 422),
 )
 async def submit_answer(
-    session_id: SessionId, body: SubmitAnswer, student: CurrentStudent, db: Db, now: Now, judge: Judge
+    session_id: SessionId, body: SubmitAnswer, student_id: CurrentStudentId, db: Db, now: Now, judge: Judge
 ) -> AnswerOut:
     outcome = await service.submit_answer(
-        db, student.student_id, session_id, body.answer, problem_id=body.problem_id, now=now, judge=judge
+        db, student_id, session_id, body.answer, problem_id=body.problem_id, now=now, judge=judge
     )
     return AnswerOut.of(outcome)
 
@@ -70,7 +70,7 @@ async def submit_answer(
 )
 async def next_hint(
     session_id: SessionId,
-    student: CurrentStudent,
+    student_id: CurrentStudentId,
     db: Db,
     now: Now,
     source: Hints,
@@ -78,7 +78,7 @@ async def next_hint(
 ) -> HintResponse:
     problem_id = body.problem_id if body is not None else None
     outcome = await service.next_hint(
-        db, student.student_id, session_id, problem_id=problem_id, now=now, source=source
+        db, student_id, session_id, problem_id=problem_id, now=now, source=source
     )
     return HintResponse.of(outcome)
 
@@ -90,8 +90,8 @@ async def next_hint(
     responses=error_responses(400, 404, 409, 422),
 )
 async def skip(
-    session_id: SessionId, student: CurrentStudent, db: Db, now: Now, body: ProblemRef | None = None
+    session_id: SessionId, student_id: CurrentStudentId, db: Db, now: Now, body: ProblemRef | None = None
 ) -> AnswerOut:
     problem_id = body.problem_id if body is not None else None
-    outcome = await service.skip_problem(db, student.student_id, session_id, problem_id=problem_id, now=now)
+    outcome = await service.skip_problem(db, student_id, session_id, problem_id=problem_id, now=now)
     return AnswerOut.of(outcome, skipped=True)

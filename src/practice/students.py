@@ -41,6 +41,7 @@ def _check_language(language: str) -> str:
     return language
 
 
+_ID_BY_TELEGRAM_ID = "SELECT student_id FROM students WHERE telegram_id = $1"
 _BY_TELEGRAM_ID = f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.telegram_id = $1"
 
 
@@ -51,6 +52,15 @@ async def find_by_telegram_id(db: AsyncSession, telegram_id: int) -> Student | N
     if row is None:
         return None
     return adopt_row(db, Student, row)
+
+
+async def student_id_for_telegram(db: AsyncSession, telegram_id: int) -> int:
+    """The id of the student of this Telegram account, or NotRegistered (404): for the practice routes,
+    which need only the id (no row to load and track)."""
+    student_id: int | None = await (await driver(db)).fetchval(_ID_BY_TELEGRAM_ID, telegram_id)
+    if student_id is None:
+        raise NotRegistered("this Telegram account has not registered yet", telegram_id=telegram_id)
+    return student_id
 
 
 async def student_for_telegram(db: AsyncSession, telegram_id: int) -> Student:
