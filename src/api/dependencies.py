@@ -26,7 +26,7 @@ from src.database import get_session
 from src.models import Student
 from src.practice import students
 from src.practice.ports import AnswerJudge, HintSource
-from src.tutor import get_provider
+from src.tutor import CuratedProvider, get_provider
 
 
 async def clock() -> datetime:
@@ -45,13 +45,16 @@ async def database() -> AsyncIterator[AsyncSession]:
 
 
 async def hint_source() -> HintSource | None:
-    """The AI tutor: Claude when ANTHROPIC_API_KEY is set, else the curated ladder only."""
-    return get_provider()
+    """The AI tutor: Claude when ANTHROPIC_API_KEY is set. Without it None: the curated ladder, and no
+    need to look up the student's language for a model that will not be asked."""
+    provider = get_provider()
+    return None if isinstance(provider, CuratedProvider) else provider
 
 
 async def answer_judge() -> AnswerJudge | None:
-    """The AI tutor judges what the checker cannot; without a key it judges nothing (None verdicts)."""
-    return get_provider()
+    """The AI tutor judges what the checker cannot; without a key there is no judge (None)."""
+    provider = get_provider()
+    return None if isinstance(provider, CuratedProvider) else provider
 
 
 Now = Annotated[datetime, Depends(clock)]
