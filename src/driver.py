@@ -152,9 +152,8 @@ def adopt_row(db: AsyncSession, entity: type[E], row: Row) -> E:
 def snapshot(entity: type[E], values: dict[str, Any]) -> E:
     """A transient object holding `values` as if loaded: no change history (which the constructor records,
     at several times the cost), never flushed unless added."""
-    instance = manager_of_class(entity).new_instance()
-    for name, value in values.items():
-        set_committed_value(instance, name, value)
+    instance: E = manager_of_class(entity).new_instance()
+    mark_saved(instance, values)
     return instance
 
 
@@ -166,8 +165,7 @@ def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
     key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
     existing = db.identity_map.get(key)
     if existing is not None:
-        for name, value in values.items():
-            set_committed_value(existing, name, value)
+        mark_saved(existing, values)
         return cast(E, existing)
     instance = snapshot(entity, values)
     make_transient_to_detached(instance)  # gives it its identity key
@@ -176,6 +174,7 @@ def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
 
 
 def mark_saved(instance: object, values: dict[str, Any]) -> None:
-    """Record on `instance` values the Driver has just written to its row: set, and not pending."""
+    """Set `values` on `instance` as the row holds them, not as pending changes: after the Driver read or
+    wrote them."""
     for name, value in values.items():
         set_committed_value(instance, name, value)

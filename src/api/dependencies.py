@@ -26,7 +26,7 @@ from src.database import get_session
 from src.models import Student
 from src.practice import students
 from src.practice.ports import AnswerJudge, HintSource
-from src.tutor import CuratedProvider, get_provider
+from src.tutor import CuratedProvider, TutorProvider, get_provider
 
 
 async def clock() -> datetime:
@@ -44,17 +44,21 @@ async def database() -> AsyncIterator[AsyncSession]:
         yield db
 
 
-async def hint_source() -> HintSource | None:
-    """The AI tutor: Claude when ANTHROPIC_API_KEY is set. Without it None: the curated ladder, and no
-    need to look up the student's language for a model that will not be asked."""
+def _model_tutor() -> TutorProvider | None:
+    """Claude when ANTHROPIC_API_KEY is set; None without it, so no service prepares a model request (such
+    as looking up the student's language) that will never be sent."""
     provider = get_provider()
     return None if isinstance(provider, CuratedProvider) else provider
+
+
+async def hint_source() -> HintSource | None:
+    """The AI tutor's hints; without a key None: the curated ladder."""
+    return _model_tutor()
 
 
 async def answer_judge() -> AnswerJudge | None:
     """The AI tutor judges what the checker cannot; without a key there is no judge (None)."""
-    provider = get_provider()
-    return None if isinstance(provider, CuratedProvider) else provider
+    return _model_tutor()
 
 
 Now = Annotated[datetime, Depends(clock)]

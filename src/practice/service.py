@@ -279,7 +279,7 @@ async def _record(
         answer[:500],
         is_correct,
         max(0, min(int((now - last_event).total_seconds()), int(SESSION_LENGTH.total_seconds()))),
-        len(current.hints),
+        len(hints),
         json.dumps([{"hint_number": h.hint_number, "is_ai_generated": h.is_ai_generated} for h in hints]),
         now,
         check.confidence.value,

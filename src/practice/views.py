@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import Driver, Row, adopt_row, driver, select_list, snapshot, values_of
+from src.driver import Driver, adopt_row, driver, select_list, snapshot, values_of
 from src.models import HintView, Problem
 from src.models import Session as PracticeSession
 
@@ -134,16 +134,18 @@ async def find_view(
     connection = await driver(db)
     if lock:
         locked = await connection.fetchrow(_LOCK, session_id, student_id)
-        return None if locked is None else await _view_of(connection, _session(db, locked), resumed=False)
+        return (
+            None
+            if locked is None
+            else await _view_of(connection, adopt_row(db, PracticeSession, locked), resumed=False)
+        )
     row = await connection.fetchrow(_FIND, session_id, student_id)
     if row is None:
         return None
     problems = await _problem_snapshots.get(connection, row["problems"])
-    return _build(_session(db, row), problems, row["responses"], row["hints"], resumed=False)
-
-
-def _session(db: AsyncSession, row: Row) -> PracticeSession:
-    return adopt_row(db, PracticeSession, row)
+    return _build(
+        adopt_row(db, PracticeSession, row), problems, row["responses"], row["hints"], resumed=False
+    )
 
 
 def _build(
