@@ -8,8 +8,9 @@ signature first: that is HTTP-side work, not the database's, and is not repeated
 - start:  lock the student row; the in-progress session (FOR UPDATE); the last completed one; the grade's
           problems and the student's last 30 days of answers; choose five (the same pure `choose_problems`);
           insert the session; read its view.
-- hint:   lock the session row; read its view (responses, hint views and problems in one statement, as
-          `src/practice/views.py` does); insert the hint view.
+- hint:   lock the session row; read its view (responses, hint views and the problems' row versions in one
+          statement, problems from a per-process cache, as `src/practice/views.py` does); insert the hint
+          view.
 - answer: lock the session row; read its view; check the answer (the same pure `check_answer`); insert the
           response; on the last one complete the session and move the streak.
 
@@ -61,6 +62,7 @@ class ProblemState:
 @dataclass
 class RawView:
     session_id: int
+    student_id: int
     status: str
     started: datetime
     expires_at: datetime
@@ -76,16 +78,32 @@ class RawView:
 _LOCK_SESSION = """
 SELECT session_id, student_id, date, status::text, problem_ids, expires_at
 FROM sessions WHERE session_id = $1 AND student_id = $2 FOR UPDATE"""
-_VIEW = """
+# As src/practice/views.py reads a view: responses, whole hint-view rows, and each problem's row version;
+# the problems themselves come from a per-process cache, read again only when their version changes.
+_VERSION = "p.xmin::text || ':' || p.ctid::text"
+_VIEW = f"""
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
                              ORDER BY response_id), '[]'::jsonb)
    FROM responses WHERE session_id = $1) AS responses,
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, hint_number, is_ai_generated)), '[]'::jsonb)
-   FROM hint_views WHERE session_id = $1) AS hints,
-  (SELECT coalesce(jsonb_agg(to_jsonb(p)), '[]'::jsonb) FROM (
-     SELECT problem_id, topic, difficulty, question_en, question_bn, answer, hints FROM problems
-     WHERE problem_id = ANY($2::int[])) AS p) AS problems"""
+  (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
+   FROM hint_views AS h WHERE h.session_id = $1) AS hints,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
+   WHERE p.problem_id = ANY($2::int[])) AS problems"""
+_PROBLEMS = f"""
+SELECT {_VERSION} AS version, p.problem_id, p.topic, p.difficulty, p.question_en, p.question_bn, p.answer,
+       p.hints
+FROM problems AS p WHERE p.problem_id = ANY($1)"""
+_problems: dict[int, tuple[str, dict[str, Any]]] = {}  # problem_id -> (row version, problem)
+
+
+async def _problems_of(
+    connection: asyncpg.Connection, versions: list[list[Any]]
+) -> dict[int, dict[str, Any]]:
+    missing = [pid for pid, version in versions if _problems.get(pid, ("",))[0] != version]
+    for row in await connection.fetch(_PROBLEMS, missing) if missing else []:
+        _problems[row["problem_id"]] = (row["version"], dict(row))
+    return {pid: _problems[pid][1] for pid, _ in versions}
 
 
 async def _view(connection: asyncpg.Connection, session: asyncpg.Record) -> RawView:
@@ -102,11 +120,12 @@ async def _view(connection: asyncpg.Connection, session: asyncpg.Record) -> RawV
             state.attempts += 1
             state.solved = state.solved or is_correct
         last_event = max(last_event, datetime.fromisoformat(evaluated_at))
-    for problem_id, hint_number, _ in row["hints"]:
-        states[problem_id].hints.append(hint_number)
-    problems = {problem["problem_id"]: problem for problem in row["problems"]}
+    for hint in row["hints"]:
+        states[hint["problem_id"]].hints.append(hint["hint_number"])
+    problems = await _problems_of(connection, row["problems"])
     return RawView(
         session["session_id"],
+        session["student_id"],
         session["status"],
         session["date"],
         session["expires_at"],
@@ -136,6 +155,18 @@ async def _open(connection: asyncpg.Connection, student_id: int, session_id: int
     if session["status"] != "in_progress":
         raise RuntimeError("session closed")
     return await _view(connection, session)
+
+
+async def _open_problem(
+    connection: asyncpg.Connection, telegram_id: int, session_id: int, problem_id: int, now: datetime
+) -> tuple[RawView, ProblemState]:
+    """Authenticate, lock and read the session, and check that `problem_id` is its current problem."""
+    student_id = await _authenticate(connection, telegram_id)
+    view = await _open(connection, student_id, session_id, now)
+    current = view.current
+    if current is None or current.problem_id != problem_id:
+        raise RuntimeError("problem not current")
+    return view, current
 
 
 async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[int, list[int]]:
@@ -197,18 +228,15 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
             ids,
             now + SESSION_LENGTH,
         )
-        await connection.fetchrow(_VIEW, session_id, ids)  # the session's problems, for the student to see
+        view = await connection.fetchrow(_VIEW, session_id, ids)  # the session, for the student to see
+        await _problems_of(connection, view["problems"])
         return session_id, ids
 
 
 async def hint(pool: asyncpg.Pool, telegram_id: int, session_id: int, problem_id: int, now: datetime) -> int:
     """Show the next hint of the current problem; returns its number."""
     async with pool.acquire() as connection, connection.transaction():
-        student_id = await _authenticate(connection, telegram_id)
-        view = await _open(connection, student_id, session_id, now)
-        current = view.current
-        if current is None or current.problem_id != problem_id:
-            raise RuntimeError("problem not current")
+        view, current = await _open_problem(connection, telegram_id, session_id, problem_id, now)
         number = len(current.hints) + 1
         if number > 3:
             raise RuntimeError("no hints left")
@@ -231,11 +259,7 @@ async def answer(
 ) -> tuple[bool, bool]:
     """Check and record an answer to the current problem; returns (correct, session completed)."""
     async with pool.acquire() as connection, connection.transaction():
-        student_id = await _authenticate(connection, telegram_id)
-        view = await _open(connection, student_id, session_id, now)
-        current = view.current
-        if current is None or current.problem_id != problem_id:
-            raise RuntimeError("problem not current")
+        view, current = await _open_problem(connection, telegram_id, session_id, problem_id, now)
         problem = view.problems[problem_id]
         check = check_answer(text, problem["answer"])
         if check.verdict in (Verdict.NOT_AN_ANSWER, Verdict.UNDECIDED):
@@ -267,7 +291,7 @@ async def answer(
             max(0, int((min(now, view.expires_at) - view.started).total_seconds())),
             sum(state.solved for state in view.states),
         )
-        await _record_practice(connection, student_id, now)
+        await _record_practice(connection, view.student_id, now)
         return correct, True
 
 
