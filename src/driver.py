@@ -19,9 +19,10 @@ from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_dict, instance_state, set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 T = TypeVar("T")
@@ -94,7 +95,7 @@ _DRIVER = "dars_driver"
 async def driver(db: AsyncSession) -> Driver:
     """The asyncpg connection under `db`, its transaction begun (SQLAlchemy sends BEGIN lazily, with the
     first statement; a statement sent around it would run, and release its locks, on its own)."""
-    if db.new or db.dirty or db.deleted:
+    if not db.sync_session._is_clean():  # db.new, .dirty and .deleted each build a set to say the same
         await db.flush()  # what autoflush does before a query: the statements see the session's own changes
     transaction = db.sync_session.get_transaction()
     cached = db.info.get(_DRIVER)
@@ -102,15 +103,19 @@ async def driver(db: AsyncSession) -> Driver:
         driver_: Driver = cached[1]
         if driver_.in_transaction:
             return driver_
-    connection = await db.connection()
-    adapted = (await connection.get_raw_connection()).dbapi_connection
+    connection = await db.run_sync(_connection_of)  # one greenlet, no AsyncConnection proxies
+    adapted = connection.connection.dbapi_connection
     if adapted is None:
         raise sa_exc.InvalidRequestError("the session's connection is invalidated")
     if adapted._transaction is None and adapted.isolation_level != "autocommit":
         await adapted._start_transaction()
-    driver_ = Driver(adapted, connection.sync_engine.logger)
+    driver_ = Driver(adapted, connection.engine.logger)
     db.info[_DRIVER] = (db.sync_session.get_transaction(), driver_)  # for the rest of this transaction
     return driver_
+
+
+def _connection_of(session: Session) -> Connection:
+    return session.connection()  # checks a connection out of the pool, as the session's first statement would
 
 
 E = TypeVar("E")
@@ -153,7 +158,10 @@ def snapshot(entity: type[E], values: dict[str, Any]) -> E:
     """A transient object holding `values` as if loaded: no change history (which the constructor records,
     at several times the cost), never flushed unless added."""
     instance: E = manager_of_class(entity).new_instance()
-    mark_saved(instance, values)
+    # What the ORM's loader does for a new object: the loaded values go straight into its dict. A new
+    # instance has nothing expired and no history, so `set_committed_value` (a third of this function's
+    # cost, per attribute) would only clear what is already clear.
+    instance_dict(instance).update(values)
     return instance
 
 
@@ -168,8 +176,16 @@ def adopt(db: AsyncSession, entity: type[E], values: dict[str, Any]) -> E:
         mark_saved(existing, values)
         return cast(E, existing)
     instance = snapshot(entity, values)
-    make_transient_to_detached(instance)  # gives it its identity key
-    db.add(instance)
+    # What the ORM's loader does with a row it has not seen (sqlalchemy.orm.loading._instance): the new
+    # object gets its identity and enters the identity map, attached to the session. `make_transient_to_
+    # detached` + `add` end in the same state by way of attach events and a cascade walk, at three times
+    # the cost. tests/foundation/test_driver.py checks the result is an ordinary persistent object.
+    state = instance_state(instance)
+    state.key = key
+    state.identity_token = key[2]
+    sync_session = db.sync_session
+    state.session_id = sync_session.hash_key
+    sync_session.identity_map._add_unpresent(state, key)
     return instance
 
 

@@ -96,8 +96,8 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
         body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
         return JSONResponse(body, status_code=200 if database_ok else 503)
 
+    app.include_router(sessions.router)  # first: the practice loop's requests are most of all requests
     app.include_router(students.router)
-    app.include_router(sessions.router)
     app.include_router(admin.router)
     app.include_router(telegram_router)
     return app

@@ -8,10 +8,16 @@ from fastapi import APIRouter, Path, Response, status
 
 from src.api.dependencies import CurrentStudentId, Db, Hints, Judge, Now
 from src.api.errors import error_responses
+from src.api.planned import PlannedRoute
 from src.api.schemas import MAX_ID, AnswerOut, HintResponse, ProblemRef, SessionOut, SubmitAnswer
 from src.practice import service
 
-router = APIRouter(prefix="/sessions", tags=["sessions"], responses=error_responses(401, 403, 500, 503))
+router = APIRouter(
+    prefix="/sessions",
+    tags=["sessions"],
+    responses=error_responses(401, 403, 500, 503),
+    route_class=PlannedRoute,
+)
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The session's id.")]
 

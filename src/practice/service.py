@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
-from src.driver import Driver, adopt_row, driver, mark_saved, select_list
+from src.driver import Driver, adopt_row, driver, mark_saved, select_list, snapshot
 from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
@@ -344,14 +344,17 @@ async def next_hint(
     if text is None:
         curated = current.problem.hints[number - 1]
         text = HintText(curated["text_en"], curated["text_bn"], is_ai_generated=False)
-    hint = HintView(
-        session_id=session_id,
-        problem_id=current.problem.problem_id,
-        hint_number=number,
-        is_ai_generated=text.is_ai_generated,
-        text_en=text.text_en,
-        text_bn=text.text_bn,
-        created_at=now,
+    hint = snapshot(
+        HintView,
+        {
+            "session_id": session_id,
+            "problem_id": current.problem.problem_id,
+            "hint_number": number,
+            "is_ai_generated": text.is_ai_generated,
+            "text_en": text.text_en,
+            "text_bn": text.text_bn,
+            "created_at": now,
+        },
     )  # a record of what was shown: inserted below, never added to the ORM session
     await (await driver(db)).execute(
         _INSERT_HINT_VIEW,

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -120,8 +120,10 @@ async def test_adopted_rows_are_persistent_and_refresh_the_identity_map() -> Non
         row = await (await driver(db)).fetchrow(query, student_id)
         assert row is not None
         student = adopt(db, Student, {c.key: row[c.name] for c in columns})
-        assert student in db and not db.is_modified(student)
+        assert student in db and inspect(student).persistent and not db.is_modified(student)
         assert await db.get(Student, student_id) is student  # served from the identity map
+        await db.refresh(student)  # the ORM's own operations accept it
+        assert student.name == "Adopt" and not db.is_modified(student)
         student.name = "Renamed"  # flushed like any loaded object
     async with get_session() as db:
         loaded = await db.get(Student, student_id)
