@@ -173,7 +173,9 @@ async def _run_after_rollback(session: AsyncSession) -> None:
             logger.exception("a write that had to survive a rollback was lost")
 
 
-async def _session_scope() -> AsyncGenerator[DarsSession, None]:
+async def session_scope() -> AsyncGenerator[DarsSession, None]:
+    """The generator behind `get_session()`: yields a session, commits it, or rolls it back on any error.
+    The API's `Depends` uses it directly (src/api/dependencies.py): one context layer less per request."""
     session = get_session_factory()()
     try:
         yield session
@@ -191,7 +193,7 @@ async def _session_scope() -> AsyncGenerator[DarsSession, None]:
         await session.close()
 
 
-_scoped_session = asynccontextmanager(_session_scope)
+_scoped_session = asynccontextmanager(session_scope)
 
 
 class _SessionContext(AbstractAsyncContextManager[DarsSession]):
@@ -235,7 +237,7 @@ def get_session() -> _SessionContext:
 
 
 # FastAPI recognises generator dependencies by unwrapping `__wrapped__`: point it at the generator.
-get_session.__wrapped__ = _session_scope  # type: ignore[attr-defined]
+get_session.__wrapped__ = session_scope  # type: ignore[attr-defined]
 
 
 async def check_connection(timeout_seconds: float = 5.0) -> bool:

@@ -10,7 +10,6 @@ success whose transaction then failed to commit, and a domain error raised after
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -22,7 +21,7 @@ from src.auth.admin import check_admin_token
 from src.auth.errors import AdminNotAuthenticated, AuthNotConfigured, Forbidden, NotAuthenticated
 from src.auth.telegram import TelegramUser, validate_init_data
 from src.config import Settings, get_settings
-from src.database import get_session
+from src.database import session_scope
 from src.models import Student
 from src.practice import students
 from src.practice.ports import AnswerJudge, HintSource
@@ -38,10 +37,9 @@ async def settings() -> Settings:
     return get_settings()
 
 
-async def database() -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once at the end, rolled back on any error."""
-    async with get_session() as db:
-        yield db
+# One session per request, committed once at the end, rolled back on any error: the generator behind
+# `get_session()` itself, not a generator wrapping it (a layer of context managers less per request).
+database = session_scope
 
 
 def _model_tutor() -> TutorProvider | None:

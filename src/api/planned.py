@@ -197,7 +197,10 @@ class _PlannedHandler:
 
     def plan(self) -> _Plan | None:
         overrides: Mapping[Any, Any] = getattr(self.provider, "dependency_overrides", None) or {}
-        key = frozenset(overrides.items())
+        try:
+            key = frozenset(overrides.items())
+        except TypeError:  # an unhashable override: FastAPI's handler copes with it, the plan cache cannot
+            return None
         if key not in self.plans:
             try:
                 self.plans[key] = _make_plan(self.dependant, overrides) if self.plannable else None
