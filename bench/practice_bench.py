@@ -9,7 +9,8 @@ sessions; the run prints each warm-up phase's rate):
                  (`src.api.app.create_app()`, see bench/practice_app.py) served by uvicorn with `--workers`
                  processes, as in production (pool with pre-ping, Mini App initData checked per request).
 2. ceiling:      the same transactions issued directly with asyncpg (bench/practice_raw.py): no HTTP, no
-                 ORM, no pydantic; as many processes as the server has workers, the same concurrency.
+                 ORM, no pydantic; as many processes as the server has workers, on uvloop as they are,
+                 the same concurrency.
    Phases 1 and 2 alternate for `--rounds` rounds (this machine's speed drifts over minutes); the ratio
    reported is the median of the rounds' ratios.
 3. 80% load:     students arrive at random (Poisson) at 80% of the median peak's session rate, twice as many
