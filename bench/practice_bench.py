@@ -13,8 +13,9 @@ sessions; the run prints each warm-up phase's rate):
                  the same concurrency.
    Phases 1 and 2 alternate for `--rounds` rounds (this machine's speed drifts over minutes); the ratio
    reported is the median of the rounds' ratios.
-3. 80% load:     students arrive at random (Poisson) at 80% of the median peak's session rate, twice as many
-                 as in a peak phase; latency per endpoint.
+3. 80% load:     in each round, right after its peak: students arrive at random (Poisson) at 80% of that
+                 peak's session rate, twice as many as in a peak phase; latency per endpoint, and the median
+                 of the rounds' p99s.
 4. round trips:  one student at a time through a counting proxy in front of PostgreSQL
                  (bench/pgwire_counter.py): database round trips and statements per request, app and raw.
 
@@ -584,13 +585,13 @@ def main(argv: list[str] | None = None) -> int:
             from src import database
 
             problems = await load_problems()
-            # app warm-up; each round: app peak, ceiling warm-up, ceiling; 80% load; round trips
+            # app warm-up; each round: app peak, 80% load, ceiling warm-up, ceiling; round trips
             # The ceiling runs three times the sessions, so both phases last about as long (~6 s).
-            rounds = [args.students, args.concurrency, 3 * args.students] * args.rounds
+            rounds = [args.students, 2 * args.students, args.concurrency, 3 * args.students] * args.rounds
             # The app speeds up over its first ~1 000 sessions (454 → ~620 requests/s in eight phases on a
             # quiet machine): its warm-up runs that long, so the rounds measure the steady state.
             app_warmup = 4 * max(args.concurrency, args.students)
-            sizes = [app_warmup, *rounds, 2 * args.students, trip_students]
+            sizes = [app_warmup, *rounds, trip_students]
             groups, first = [], 0
             for size in sizes:
                 groups.append(await create_students(size, first))
@@ -607,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         peaks: list[Tally] = []
         raws: list[Tally] = []
+        loads: list[Tally] = []
         with serve(url, args.workers, per_worker_pool) as port:
             step = max(args.concurrency, args.students)
             warm_rates = [
@@ -614,26 +616,37 @@ def main(argv: list[str] | None = None) -> int:
                 for at in range(0, len(warmup), step)
             ]
             print(f"warm-up: {', '.join(f'{rate:.0f}' for rate in warm_rates)} requests/s, phase after phase")
-            # Peak and ceiling alternate, round after round: this machine's speed drifts by a third over
-            # minutes, and each round's ratio compares two phases run moments apart.
+            # Peak, load and ceiling alternate, round after round: this machine's speed drifts by a third
+            # over minutes, so each round's ratio compares phases run moments apart, and each round's 80%
+            # load is 80% of the peak measured just before it, not of a peak from minutes earlier.
             for number in range(args.rounds):
-                peak = asyncio.run(http_peak(port, phase_groups[3 * number], answers, args.concurrency))
+                peak_group, load_group, raw_warmup, raw_group = phase_groups[4 * number : 4 * number + 4]
+                peak = asyncio.run(http_peak(port, peak_group, answers, args.concurrency))
                 report(f"round {number + 1}, HTTP peak", peak)
-                raw_warmup, raw_group = phase_groups[3 * number + 1], phase_groups[3 * number + 2]
+                rate = args.load * peak.students / peak.elapsed
+                seed = args.seed + number
+                loaded = asyncio.run(http_open_loop(port, load_group, answers, rate, seed))
+                report(
+                    f"round {number + 1}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)",
+                    loaded,
+                )
                 raw = raw_ceiling(url, raw_warmup, raw_group, answers, args.concurrency, args.workers)
                 report(f"round {number + 1}, asyncpg ceiling", raw)
                 print(f"round {number + 1}, app / ceiling: {peak.rate() / raw.rate():.0%} of the requests/s")
                 peaks.append(peak)
+                loads.append(loaded)
                 raws.append(raw)
             ratios = sorted(peak.rate() / raw.rate() for peak, raw in zip(peaks, raws, strict=True))
-            peak_rate = statistics.median(peak.students / peak.elapsed for peak in peaks)
-            rate = args.load * peak_rate
-            loaded = asyncio.run(http_open_loop(port, phase_groups[-1], answers, rate, args.seed))
-            report(f"HTTP at {args.load:.0%} of the median peak ({rate:.1f} sessions/s arriving)", loaded)
         print(
             f"app / ceiling: median {statistics.median(ratios):.0%} of the requests/s "
             f"(rounds: {', '.join(f'{ratio:.0%}' for ratio in ratios)})"
         )
+        for endpoint in ENDPOINTS:
+            p99s = [1000 * percentile(sorted(tally.latencies[endpoint]), 0.99) for tally in loads]
+            print(
+                f"p99 {endpoint} at {args.load:.0%} of peak: median {statistics.median(p99s):.0f} ms "
+                f"(rounds: {', '.join(f'{value:.0f}' for value in p99s)} ms)"
+            )
         app_trips, raw_trips = asyncio.run(round_trips_phase(url, trip_group, answers))
         trips_table(app_trips, raw_trips)
 
@@ -646,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
                 await database.dispose_engine()
 
         problems = asyncio.run(verify())
-        failures = sum(len(tally.failures) for tally in (*peaks, *raws, loaded))
+        failures = sum(len(tally.failures) for tally in (*peaks, *raws, *loads))
         print(f"database check: {'all sessions complete' if not problems else '; '.join(problems)}")
         return 1 if problems or failures else 0
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
+from src.api.errors import install_error_handlers
 from src.api.planned import PlannedRoute
 from src.errors import NotFound
 from tests.api.conftest import Api, Register
@@ -67,9 +68,12 @@ def make_app(route_class: type[fastapi.routing.APIRoute], events: Events) -> Fas
     def plain_setting() -> str:  # a plain function: FastAPI runs it in its thread pool
         return "setting"
 
-    app = FastAPI()
-    from src.api.errors import install_error_handlers
+    async def audit() -> AsyncIterator[str]:  # request scope: closed after the response is sent
+        events.log.append("audit open")
+        yield "audit"
+        events.log.append("audit closed")
 
+    app = FastAPI()
     install_error_handlers(app)
     router = APIRouter(prefix="/items", route_class=route_class)
 
@@ -80,11 +84,12 @@ def make_app(route_class: type[fastapi.routing.APIRoute], events: Events) -> Fas
         thing: Annotated[str, Depends(resource, scope="function")],
         setting: Annotated[str, Depends(plain_setting)],
         n: Annotated[int, Depends(counted)],
+        trail: Annotated[str, Depends(audit)],
         response: Response,
         request: Request,
         body: Body | None = None,
     ) -> Out:
-        events.log.append(f"endpoint {thing} {setting} {request.method}")
+        events.log.append(f"endpoint {thing} {setting} {trail} {request.method}")
         if body is not None and body.answer == "missing":
             raise NotFound("no such answer")
         if body is not None and body.answer == "accepted":
@@ -205,7 +210,13 @@ async def test_a_well_formed_request_skips_fastapis_solver(solver_calls: list[st
     }
     assert solver_calls == []
     # The resource closed after the endpoint returned: before the response went out, as in FastAPI.
-    assert events.log == ["open", "endpoint resource setting POST", "closed"]
+    assert events.log == [
+        "open",
+        "audit open",
+        "endpoint resource setting audit POST",
+        "closed",
+        "audit closed",
+    ]
 
     status, _, _ = await call(app, "/items/0", GOOD, JSON)  # malformed: FastAPI's handler reports it
     assert status == 422 and solver_calls == ["/items/0"]
@@ -217,7 +228,12 @@ async def test_an_error_in_the_endpoint_reaches_the_generator_and_the_error_hand
         make_app(PlannedRoute, events), "/items/7", b'{"problem_id": 3, "answer": "missing"}', JSON
     )
     assert status == 404 and json.loads(content)["error"]["code"] == "not_found"
-    assert events.log == ["open", "endpoint resource setting POST", "rolled back"]
+    assert events.log == [
+        "open",
+        "audit open",
+        "endpoint resource setting audit POST",
+        "rolled back",
+    ]  # the request-scoped generator is closed with the error too, so it never logs "audit closed"
 
 
 async def test_overrides_are_planned_as_fastapi_builds_them(solver_calls: list[str]) -> None:
