@@ -23,12 +23,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from copy import deepcopy
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from fastapi import Request, Response
-from fastapi._compat import Undefined
+from fastapi import Request, Response, params
+from fastapi._compat import ModelField, Undefined
 from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import (
     Dependant,
@@ -40,6 +41,7 @@ from fastapi.dependencies.models import (
 from fastapi.dependencies.utils import get_dependant, request_body_to_args
 from fastapi.routing import APIRoute, _effective_route_context_var, serialize_response
 from fastapi.utils import is_body_allowed_for_status_code
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -164,6 +166,21 @@ class _Fallback(Exception):
     """This request's parameters are not well formed: FastAPI's handler reports them."""
 
 
+def _validate_body(field: ModelField, received: Any, values: dict[str, Any]) -> Any:
+    """FastAPI's validation of a single, not embedded body (fastapi.dependencies.utils
+    ._validate_value_with_model_field); _Fallback where it would report an error."""
+    if received is Undefined:
+        if field.field_info.is_required():
+            raise _Fallback
+        received = deepcopy(field.default)
+        if not field.field_info.validate_default:
+            return received
+    value, errors = field.validate(received, values, loc=("body",))
+    if errors:
+        raise _Fallback
+    return value
+
+
 class PlannedRoute(APIRoute):
     """An APIRoute that runs a plan of its dependencies, made once (see the module docstring)."""
 
@@ -193,7 +210,22 @@ class _PlannedHandler:
             "exclude_none": route.response_model_exclude_none,
         }
         self.plannable = not route._embed_body_fields and not route.is_json_stream and not route.is_sse_stream
+        # A response model whose own instances validate as themselves (pydantic's default,
+        # revalidate_instances="never"): an endpoint returning one needs no validation before serialising.
+        model = getattr(getattr(self.response_field, "field_info", None), "annotation", None)
+        self.response_model: type[BaseModel] | None = None
+        if (
+            isinstance(model, type)
+            and issubclass(model, BaseModel)
+            and model.model_config.get("revalidate_instances", "never") == "never"
+        ):
+            self.response_model = model
         self.plans: dict[frozenset[tuple[Any, Any]], _Plan | None] = {}
+        # The body is one model, not embedded under its name (the plan serves no others): what
+        # request_body_to_args decides per request, decided once.
+        body_params = self.dependant.body_params
+        single = len(body_params) == 1 and not isinstance(body_params[0].field_info, params.Form)
+        self.body_field: ModelField | None = body_params[0] if single else None
 
     def plan(self) -> _Plan | None:
         overrides: Mapping[Any, Any] = getattr(self.provider, "dependency_overrides", None) or {}
@@ -241,10 +273,15 @@ class _PlannedHandler:
                     received = json.loads(raw)
                 except ValueError:
                     raise _Fallback from None
-            body_values, errors = await request_body_to_args(body_params, received, embed_body_fields=False)
-            if errors:
-                raise _Fallback
-            values.update(body_values)
+            if self.body_field is not None:
+                values[self.body_field.name] = _validate_body(self.body_field, received, values)
+            else:
+                body_values, errors = await request_body_to_args(
+                    body_params, received, embed_body_fields=False
+                )
+                if errors:
+                    raise _Fallback
+                values.update(body_values)
         return values
 
     async def run(self, plan: _Plan, request: Request, values: dict[str, Any]) -> Response:
@@ -285,9 +322,13 @@ class _PlannedHandler:
         status_code = sub_response.status_code or self.status_code
         arguments: dict[str, Any] = {} if status_code is None else {"status_code": status_code}
         dump_json = self.response_field is not None and isinstance(self.response_class, DefaultPlaceholder)
-        body = await serialize_response(
-            field=self.response_field, response_content=content, dump_json=dump_json, **self.options
-        )
+        if dump_json and self.response_model is not None and type(content) is self.response_model:
+            # What serialize_response does, less validating an instance that validates as itself.
+            body = self.response_field.serialize_json(content, **self.options)
+        else:
+            body = await serialize_response(
+                field=self.response_field, response_content=content, dump_json=dump_json, **self.options
+            )
         if dump_json:
             response = Response(content=body, media_type="application/json", **arguments)
         else:
