@@ -1,8 +1,8 @@
 """Routes whose dependencies are solved from a plan made once, not rediscovered on every request.
 
 FastAPI walks a route's dependency tree on every request: it re-derives cache keys, re-classifies every
-callable, and builds exit stacks and contexts for each node. For the practice routes that was about a
-third of a hint's CPU, more than the database work it wraps (bench/README.md). `PlannedRoute` flattens
+callable, and builds exit stacks and contexts for each node. With the rest of its request path that was
+about a third of a practice request's CPU (bench/README.md). `PlannedRoute` flattens
 the tree once into a list of steps (each dependency once, in the order FastAPI runs them, with FastAPI's
 own cache keys) and runs that list.
 
@@ -15,7 +15,8 @@ its own, built from the overrides as FastAPI builds them.
 
 What the plan runs is what FastAPI runs: the same dependency functions with the same values, generator
 dependencies on the same exit stacks (a `scope="function"` one closes before the response is sent, as in
-FastAPI), the endpoint, then the response built by FastAPI's `serialize_response`.
+FastAPI), the endpoint, then the response as FastAPI's `serialize_response` builds it (less validating an
+instance of the response model, which validates as itself).
 """
 
 from __future__ import annotations
