@@ -73,9 +73,12 @@ def make_app(route_class: type[fastapi.routing.APIRoute], events: Events) -> Fas
         yield "audit"
         events.log.append("audit closed")
 
+    async def gate(request: Request) -> None:  # a router's own dependency: run, its value passed to no one
+        events.log.append(f"gate {request.url.path}")
+
     app = FastAPI()
     install_error_handlers(app)
-    router = APIRouter(prefix="/items", route_class=route_class)
+    router = APIRouter(prefix="/items", route_class=route_class, dependencies=[Depends(gate)])
 
     @router.post("/{item}", status_code=201)
     async def act(
@@ -211,6 +214,7 @@ async def test_a_well_formed_request_skips_fastapis_solver(solver_calls: list[st
     assert solver_calls == []
     # The resource closed after the endpoint returned: before the response went out, as in FastAPI.
     assert events.log == [
+        "gate /items/7",
         "open",
         "audit open",
         "endpoint resource setting audit POST",
@@ -229,6 +233,7 @@ async def test_an_error_in_the_endpoint_reaches_the_generator_and_the_error_hand
     )
     assert status == 404 and json.loads(content)["error"]["code"] == "not_found"
     assert events.log == [
+        "gate /items/7",
         "open",
         "audit open",
         "endpoint resource setting audit POST",
