@@ -39,7 +39,7 @@ from fastapi.dependencies.models import (
     _is_coroutine_callable,
     _is_gen_callable,
 )
-from fastapi.dependencies.utils import get_dependant, request_body_to_args
+from fastapi.dependencies.utils import get_dependant
 from fastapi.routing import APIRoute, _effective_route_context_var, serialize_response
 from fastapi.utils import is_body_allowed_for_status_code
 from pydantic import BaseModel
@@ -64,8 +64,16 @@ class _Step:
     request_params: tuple[str, ...]  # parameters that take the Request (as Request or HTTPConnection)
     response_param: str | None
     function_scope: bool  # a generator closed before the response is sent (else after)
-
     context: Callable[..., AbstractAsyncContextManager[Any]] | None  # a generator's, made once
+
+    def bind(self, solved: list[Any], request: Request, sub_response: Response) -> dict[str, Any]:
+        """This step's arguments: the values of the steps it depends on, the request, the sub-response."""
+        arguments = {name: solved[index] for name, index in self.arguments}
+        for name in self.request_params:
+            arguments[name] = request
+        if self.response_param is not None:
+            arguments[self.response_param] = sub_response
+        return arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +218,20 @@ class _PlannedHandler:
             "exclude_defaults": route.response_model_exclude_defaults,
             "exclude_none": route.response_model_exclude_none,
         }
-        self.plannable = not route._embed_body_fields and not route.is_json_stream and not route.is_sse_stream
+        # The body, if any, is one JSON model, not embedded under its name: what request_body_to_args decides
+        # per request, decided once. A form body (read with request.form()) is FastAPI's to handle.
+        body_params = self.dependant.body_params
+        self.body_field: ModelField | None = body_params[0] if body_params else None
+        self.plannable = not (
+            route._embed_body_fields
+            or route.is_json_stream
+            or route.is_sse_stream
+            or len(body_params) > 1
+            or (self.body_field is not None and isinstance(self.body_field.field_info, params.Form))
+        )
+        self.dump_json = self.response_field is not None and isinstance(
+            self.response_class, DefaultPlaceholder
+        )
         # A response model whose own instances validate as themselves (pydantic's default,
         # revalidate_instances="never"): an endpoint returning one needs no validation before serialising.
         model = getattr(getattr(self.response_field, "field_info", None), "annotation", None)
@@ -222,13 +243,10 @@ class _PlannedHandler:
         ):
             self.response_model = model
         self.plans: dict[frozenset[tuple[Any, Any]], _Plan | None] = {}
-        # The body is one model, not embedded under its name (the plan serves no others): what
-        # request_body_to_args decides per request, decided once.
-        body_params = self.dependant.body_params
-        single = len(body_params) == 1 and not isinstance(body_params[0].field_info, params.Form)
-        self.body_field: ModelField | None = body_params[0] if single else None
 
     def plan(self) -> _Plan | None:
+        if not self.plannable:
+            return None
         overrides: Mapping[Any, Any] = getattr(self.provider, "dependency_overrides", None) or {}
         try:
             key = frozenset(overrides.items())
@@ -236,7 +254,7 @@ class _PlannedHandler:
             return None
         if key not in self.plans:
             try:
-                self.plans[key] = _make_plan(self.dependant, overrides) if self.plannable else None
+                self.plans[key] = _make_plan(self.dependant, overrides)
             except _NotPlannable:
                 self.plans[key] = None
         return self.plans[key]
@@ -262,8 +280,7 @@ class _PlannedHandler:
             if errors:
                 raise _Fallback
             values[field.name] = value
-        body_params = self.dependant.body_params
-        if body_params:
+        if self.body_field is not None:
             raw = await request.body()
             received: Any = Undefined  # no body at all, as FastAPI passes it
             if raw:
@@ -274,15 +291,7 @@ class _PlannedHandler:
                     received = json.loads(raw)
                 except ValueError:
                     raise _Fallback from None
-            if self.body_field is not None:
-                values[self.body_field.name] = _validate_body(self.body_field, received, values)
-            else:
-                body_values, errors = await request_body_to_args(
-                    body_params, received, embed_body_fields=False
-                )
-                if errors:
-                    raise _Fallback
-                values.update(body_values)
+            values[self.body_field.name] = _validate_body(self.body_field, received, values)
         return values
 
     async def run(self, plan: _Plan, request: Request, values: dict[str, Any]) -> Response:
@@ -293,11 +302,7 @@ class _PlannedHandler:
         request_stack: AsyncExitStack = request.scope["fastapi_inner_astack"]
         solved: list[Any] = []
         for step in plan.steps:
-            arguments = {name: solved[index] for name, index in step.arguments}
-            for name in step.request_params:
-                arguments[name] = request
-            if step.response_param is not None:
-                arguments[step.response_param] = sub_response
+            arguments = step.bind(solved, request, sub_response)
             if step.kind is _Kind.COROUTINE:
                 solved.append(await step.call(**arguments))
             elif step.kind is _Kind.CONTEXT:
@@ -306,14 +311,8 @@ class _PlannedHandler:
                 solved.append(await stack.enter_async_context(step.context(**arguments)))
             else:
                 solved.append(await run_in_threadpool(step.call, **arguments))
-        endpoint = plan.endpoint
-        for name, index in endpoint.arguments:
-            values[name] = solved[index]
-        for name in endpoint.request_params:
-            values[name] = request
-        if endpoint.response_param is not None:
-            values[endpoint.response_param] = sub_response
-        content = await endpoint.call(**values)
+        values.update(plan.endpoint.bind(solved, request, sub_response))
+        content = await plan.endpoint.call(**values)
         return await self.respond(content, sub_response)
 
     async def respond(self, content: Any, sub_response: Response) -> Response:
@@ -322,7 +321,7 @@ class _PlannedHandler:
             return content
         status_code = sub_response.status_code or self.status_code
         arguments: dict[str, Any] = {} if status_code is None else {"status_code": status_code}
-        dump_json = self.response_field is not None and isinstance(self.response_class, DefaultPlaceholder)
+        dump_json = self.dump_json
         if dump_json and self.response_model is not None and type(content) is self.response_model:
             # What serialize_response does, less validating an instance that validates as itself.
             body = self.response_field.serialize_json(content, **self.options)
