@@ -11,8 +11,8 @@ sessions; the run prints each warm-up phase's rate):
 2. ceiling:      the same transactions issued directly with asyncpg (bench/practice_raw.py): no HTTP, no
                  ORM, no pydantic; as many processes as the server has workers, on uvloop as they are,
                  the same concurrency.
-   Phases 1 and 2 alternate for `--rounds` rounds (this machine's speed drifts over minutes); the ratio
-   reported is the median of the rounds' ratios.
+   Each of the `--rounds` rounds runs phase 1, then 3, then 2 (this machine's speed drifts over minutes);
+   the ratio reported is the median of the rounds' ratios.
 3. 80% load:     in each round, right after its peak: students arrive at random (Poisson) at 80% of that
                  peak's session rate, twice as many as in a peak phase; latency per endpoint, and the median
                  of the rounds' p99s.
@@ -572,7 +572,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--students", type=int, default=320, help="sessions in each throughput phase")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of (HTTP peak, asyncpg ceiling)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of (HTTP peak, 80%% load, asyncpg ceiling)"
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="students in flight at once at peak")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (and raw processes)")
     parser.add_argument("--load", type=float, default=0.8, help="open-loop load as a share of the peak")
