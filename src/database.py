@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from src.config import Environment, get_settings
+from src.driver import OneConnectionSession, end_transaction
 from src.embedded_db import start_embedded_server
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,15 @@ def get_engine() -> AsyncEngine:
                 pool_pre_ping=True,
             )
             _ping_cheaply(_engine)
-        _session_factory = async_sessionmaker(_engine, class_=DarsSession, expire_on_commit=False)
+        # One pooled connection per session, shared by the ORM and the Driver (src/driver.py says why);
+        # the session owns the transaction it finds begun on it.
+        _session_factory = async_sessionmaker(
+            _engine,
+            class_=DarsSession,
+            sync_session_class=OneConnectionSession,
+            join_transaction_mode="control_fully",
+            expire_on_commit=False,
+        )
     return _engine
 
 
@@ -179,10 +188,10 @@ async def session_scope() -> AsyncGenerator[DarsSession, None]:
     session = get_session_factory()()
     try:
         yield session
-        await session.commit()
+        await end_transaction(session, commit=True)
         session.info.pop(_AFTER_ROLLBACK, None)
     except BaseException:
-        await session.rollback()
+        await end_transaction(session, commit=False)
         await _run_after_rollback(session)
         raise
     finally:

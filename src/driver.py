@@ -7,8 +7,12 @@ connection and inside the transaction of an AsyncSession, so they commit or roll
 the request does, and reports failures as SQLAlchemy's exceptions (IntegrityError, OperationalError, ...),
 exactly as `db.execute` would, so error handling above it is one and the same.
 
-It reaches into SQLAlchemy's asyncpg adapter (`_transaction`, `_start_transaction`, `_handle_exception`);
-SQLAlchemy is pinned, and tests/foundation/test_driver.py fails if that contract moves.
+Sessions made by `src.database` hold one pooled connection for their whole life (`OneConnectionSession`):
+the Driver and the ORM share it, and a request that only uses the Driver never builds the ORM's
+transaction machinery at all (`end_transaction` commits what the Driver began).
+
+It reaches into SQLAlchemy's asyncpg adapter (`_transaction`, `_start_transaction`, `_call_and_discard`,
+`_handle_exception`); SQLAlchemy is pinned, and tests/foundation/test_driver.py fails if that contract moves.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_dict, instance_state, set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
+from sqlalchemy.pool import PoolProxiedConnection
 
 T = TypeVar("T")
 
@@ -63,30 +68,154 @@ class Driver:
     async def execute(self, query: str, *args: object) -> None:
         await self._run(self._connection.execute, query, args)
 
-    async def _run(self, call: Callable[..., Awaitable[T]], query: str, args: tuple[object, ...]) -> T:
+    def log(self, query: str, args: tuple[object, ...] | None = None) -> None:
+        """Show a statement in the engine's log (DATABASE_ECHO), as SQLAlchemy shows its own."""
         if self._log.isEnabledFor(logging.INFO):
-            self._log.info("[driver] %s %r", query.strip(), args)
+            if args is None:
+                self._log.info("[driver] %s", query)
+            else:
+                self._log.info("[driver] %s %r", query.strip(), args)
+
+    async def _run(self, call: Callable[..., Awaitable[T]], query: str, args: tuple[object, ...]) -> T:
+        self.log(query, args)
         try:
             return await call(query, *args)
         except Exception as error:  # CancelledError (a timeout) is not an Exception and passes untouched
-            raise self._translate(error, query, args) from error
+            raise _translate(self._adapted, error, query, args) from error
 
-    def _translate(self, error: Exception, query: str, args: tuple[object, ...]) -> BaseException:
-        dbapi = self._adapted.dbapi
+
+def _translate(adapted: Any, error: Exception, query: str, args: tuple[object, ...]) -> BaseException:
+    """The SQLAlchemy exception `db.execute` would raise for `error` (an asyncpg one)."""
+    dbapi = adapted.dbapi
+    try:
+        adapted._handle_exception(error)  # raises SQLAlchemy's DBAPI-level twin of the error
+    except dbapi.Error as translated:
+        wrapped: BaseException = sa_exc.DBAPIError.instance(
+            query,
+            args,
+            translated,
+            dbapi.Error,
+            connection_invalidated=bool(adapted.driver_connection.is_closed()),
+        )
+        return wrapped
+    except Exception as other:
+        return other
+    return error  # pragma: no cover - _handle_exception always raises
+
+
+class OneConnectionSession(Session):
+    """The sync half of the sessions `src.database` makes: one pooled connection for the session's life.
+
+    The connection is checked out of the engine's pool (pre-ping, events and all) on first use, by the Driver
+    or by the ORM, and returned when the session closes. The ORM reaches it through `get_bind`, as a Core
+    Connection over the same pooled connection, so ORM and Driver statements share one transaction.
+
+    Why: an AsyncSession's own way to a connection (a SessionTransaction, a Core Connection, their begin,
+    commit and close, each through a greenlet) costs ~400 000 instructions, 14% of a practice request, which
+    uses only the Driver (bench/README.md). With this, such a request checks a connection out, and the
+    Driver's transaction is committed on it directly (`end_transaction`). A request that uses the ORM gets
+    the ORM's transaction as before, begun on the held connection; the session commits it as its own
+    (join_transaction_mode="control_fully"), and since the Driver's BEGIN and the ORM's are the same one
+    on the connection, that commit covers both.
+    """
+
+    _held: PoolProxiedConnection | None = None
+    _core: Connection | None = None
+
+    @property
+    def held(self) -> PoolProxiedConnection | None:
+        """The pooled connection, if checked out."""
+        return self._held
+
+    def checkout(self) -> PoolProxiedConnection:
+        """The pooled connection, checked out now if it is not yet (call in a greenlet: `run_sync`)."""
+        if self._held is None:
+            assert isinstance(self.bind, Engine), "a OneConnectionSession is bound to an Engine"
+            self._held = self.bind.raw_connection()
+        return self._held
+
+    def get_bind(self, mapper: Any = None, *, bind: Any = None, **kw: Any) -> Engine | Connection:
+        if bind is not None:  # an explicit bind_arguments={"bind": ...} is honoured as given
+            return super().get_bind(mapper, bind=bind, **kw)
+        if self._core is None:
+            assert isinstance(self.bind, Engine), "a OneConnectionSession is bound to an Engine"
+            self._core = Connection(self.bind, connection=self.checkout())
+        return self._core
+
+    def commit(self) -> None:
+        super().commit()  # the ORM's transaction, if any: it covers the Driver's work on the connection
+        self._end_held(commit=True)  # a transaction only the Driver used
+
+    def rollback(self) -> None:
+        super().rollback()
+        self._end_held(commit=False)
+
+    def _end_held(self, *, commit: bool) -> None:
+        adapted: Any = self._held.dbapi_connection if self._held is not None else None
+        if adapted is None or adapted._transaction is None:
+            return
         try:
-            self._adapted._handle_exception(error)  # raises SQLAlchemy's DBAPI-level twin of the error
-        except dbapi.Error as translated:
-            wrapped: BaseException = sa_exc.DBAPIError.instance(
-                query,
-                args,
-                translated,
-                dbapi.Error,
-                connection_invalidated=bool(self._connection.is_closed()),
-            )
-            return wrapped
-        except Exception as other:
-            return other
-        return error  # pragma: no cover - _handle_exception always raises
+            adapted.commit() if commit else adapted.rollback()  # the DBAPI's own commit, in this greenlet
+        except adapted.dbapi.Error as error:
+            raise sa_exc.DBAPIError.instance(
+                "COMMIT" if commit else "ROLLBACK",
+                (),
+                error,
+                adapted.dbapi.Error,
+                connection_invalidated=bool(adapted.driver_connection.is_closed()),
+            ) from error
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release(invalidate=False)
+
+    def reset(self) -> None:
+        try:
+            super().reset()
+        finally:
+            self._release(invalidate=False)
+
+    def invalidate(self) -> None:
+        try:
+            super().invalidate()
+        finally:
+            self._release(invalidate=True)
+
+    def _release(self, *, invalidate: bool) -> None:
+        """Return the connection to the pool (a transaction still open on it is rolled back there)."""
+        core, held = self._core, self._held
+        self._core = self._held = None
+        if held is None:
+            return
+        if invalidate:
+            held.invalidate()
+        elif core is not None:
+            core.close()  # rolls back a Core transaction still open, then returns the connection
+        else:
+            held.close()  # the pool's reset-on-return rolls back what the Driver left open
+
+
+async def end_transaction(db: AsyncSession, *, commit: bool) -> None:
+    """Commit, or roll back, everything `db` did: the ORM's transaction through the ORM (flush, events), and
+    on a OneConnectionSession a transaction that only the Driver used, directly on its connection."""
+    sync_session = db.sync_session
+    if sync_session.get_transaction() is not None or (commit and not sync_session._is_clean()):
+        await (db.commit() if commit else db.rollback())
+    held = sync_session.held if isinstance(sync_session, OneConnectionSession) else None
+    adapted: Any = held.dbapi_connection if held is not None else None
+    transaction = adapted._transaction if adapted is not None else None
+    if transaction is None:
+        return
+    cached = db.info.get(_DRIVER)
+    if isinstance(cached, Driver):
+        cached.log("COMMIT" if commit else "ROLLBACK")
+    end = transaction.commit if commit else transaction.rollback
+    try:
+        await adapted._call_and_discard(end)
+    except Exception as error:
+        raise _translate(adapted, error, "COMMIT" if commit else "ROLLBACK", ()) from error
 
 
 _DRIVER = "dars_driver"
@@ -95,9 +224,12 @@ _DRIVER = "dars_driver"
 async def driver(db: AsyncSession) -> Driver:
     """The asyncpg connection under `db`, its transaction begun (SQLAlchemy sends BEGIN lazily, with the
     first statement; a statement sent around it would run, and release its locks, on its own)."""
-    if not db.sync_session._is_clean():  # db.new, .dirty and .deleted each build a set to say the same
+    sync_session = db.sync_session
+    if not sync_session._is_clean():  # db.new, .dirty and .deleted each build a set to say the same
         await db.flush()  # what autoflush does before a query: the statements see the session's own changes
-    transaction = db.sync_session.get_transaction()
+    if isinstance(sync_session, OneConnectionSession):
+        return await _held_driver(db, sync_session)
+    transaction = sync_session.get_transaction()
     cached = db.info.get(_DRIVER)
     if cached is not None and transaction is not None and cached[0] is transaction:
         driver_: Driver = cached[1]
@@ -112,6 +244,33 @@ async def driver(db: AsyncSession) -> Driver:
     driver_ = Driver(adapted, connection.engine.logger)
     db.info[_DRIVER] = (db.sync_session.get_transaction(), driver_)  # for the rest of this transaction
     return driver_
+
+
+async def _held_driver(db: AsyncSession, sync_session: OneConnectionSession) -> Driver:
+    held = sync_session.held
+    if sync_session.in_transaction():
+        # An ORM transaction is open (`async with db.begin():`, or ORM statements came first): the Driver's
+        # statements become part of it, so that whatever ends it ends them too.
+        await db.run_sync(_connection_of)
+        held = sync_session.held
+    if held is None:
+        held = await db.run_sync(_checkout)
+    adapted: Any = held.dbapi_connection
+    if adapted is None:
+        raise sa_exc.InvalidRequestError("the session's connection is invalidated")
+    cached: Driver | None = db.info.get(_DRIVER)
+    if cached is None or cached._adapted is not adapted:
+        assert isinstance(sync_session.bind, Engine)
+        cached = db.info[_DRIVER] = Driver(adapted, sync_session.bind.logger)
+    if adapted._transaction is None and adapted.isolation_level != "autocommit":
+        cached.log("BEGIN")  # what SQLAlchemy's echo shows as "BEGIN (implicit)"
+        await adapted._start_transaction()  # the ORM, if it joins later, begins on the same transaction
+    return cached
+
+
+def _checkout(session: Session) -> PoolProxiedConnection:
+    assert isinstance(session, OneConnectionSession)
+    return session.checkout()
 
 
 def _connection_of(session: Session) -> Connection:
