@@ -11,11 +11,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
 
 from src.answers.check import check_answer
 from src.api import admin, sessions, students
 from src.api.errors import install_error_handlers
 from src.api.expiry import expire_periodically
+from src.api.route_table import dispatch_by_table
 from src.bot.webhook import router as telegram_router
 from src.bot.webhook import telegram_lifespan
 from src.config import Environment, get_settings
@@ -74,9 +76,17 @@ def make_lifespan(
     return lifespan
 
 
+class DarsAPI(FastAPI):
+    """FastAPI, with the practice loop's routes found by table rather than by walking the router
+    (src/api/route_table.py); the middleware stack is FastAPI's own."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return dispatch_by_table(self, super().build_middleware_stack())
+
+
 def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     """The API. `expiry_interval_seconds` overrides SESSION_EXPIRY_INTERVAL_SECONDS (0 = no expiry job)."""
-    app = FastAPI(
+    app = DarsAPI(
         title="Dars",
         summary="Daily maths practice for grade 6-8 students in Bangladesh, in Bengali and English.",
         description=DESCRIPTION,
