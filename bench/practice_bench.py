@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -389,6 +389,14 @@ def raw_process(share: CeilingShare) -> Tally:
     return tally
 
 
+def load(phase: Coroutine[Any, Any, Tally]) -> Tally:
+    """Run a load-generating phase on uvloop: the generator shares the machine with the server and
+    PostgreSQL, and every microsecond it spends is taken from them (~10% less of its CPU than on asyncio's
+    own loop)."""
+    with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
+        return runner.run(phase)
+
+
 def raw_ceiling(
     database_url: str,
     warmup: list[Student],
@@ -614,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         with serve(url, args.workers, per_worker_pool) as port:
             step = max(args.concurrency, args.students)
             warm_rates = [
-                asyncio.run(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
+                load(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
                 for at in range(0, len(warmup), step)
             ]
             print(f"warm-up: {', '.join(f'{rate:.0f}' for rate in warm_rates)} requests/s, phase after phase")
@@ -623,11 +631,11 @@ def main(argv: list[str] | None = None) -> int:
             # load is 80% of the peak measured just before it, not of a peak from minutes earlier.
             for number in range(args.rounds):
                 peak_group, load_group, raw_warmup, raw_group = phase_groups[4 * number : 4 * number + 4]
-                peak = asyncio.run(http_peak(port, peak_group, answers, args.concurrency))
+                peak = load(http_peak(port, peak_group, answers, args.concurrency))
                 report(f"round {number + 1}, HTTP peak", peak)
                 rate = args.load * peak.students / peak.elapsed
                 seed = args.seed + number
-                loaded = asyncio.run(http_open_loop(port, load_group, answers, rate, seed))
+                loaded = load(http_open_loop(port, load_group, answers, rate, seed))
                 report(
                     f"round {number + 1}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)",
                     loaded,

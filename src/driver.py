@@ -139,7 +139,9 @@ class OneConnectionSession(Session):
             return super().get_bind(mapper, bind=bind, **kw)
         if self._core is None:
             assert isinstance(self.bind, Engine), "a OneConnectionSession is bound to an Engine"
-            self._core = Connection(self.bind, connection=self.checkout())
+            # Not revalidated behind the session's back: after a disconnect, a Core Connection would check
+            # out another connection, and the ORM and the Driver would no longer share one.
+            self._core = Connection(self.bind, connection=self.checkout(), _allow_revalidate=False)
         return self._core
 
     def commit(self) -> None:
@@ -187,14 +189,15 @@ class OneConnectionSession(Session):
         """Return the connection to the pool (a transaction still open on it is rolled back there)."""
         core, held = self._core, self._held
         self._core = self._held = None
-        if held is None:
-            return
-        if invalidate:
-            held.invalidate()
-        elif core is not None:
+        if core is not None:
+            if invalidate and not (core.closed or core.invalidated):  # the ORM's invalidate may have done it
+                core.invalidate()
             core.close()  # rolls back a Core transaction still open, then returns the connection
-        else:
-            held.close()  # the pool's reset-on-return rolls back what the Driver left open
+        elif held is not None:
+            if invalidate:
+                held.invalidate()
+            else:
+                held.close()  # the pool's reset-on-return rolls back what the Driver left open
 
 
 async def end_transaction(db: AsyncSession, *, commit: bool) -> None:

@@ -128,3 +128,18 @@ async def test_a_session_is_usable_again_after_it_is_closed() -> None:
     await (await driver(db)).fetchval(_INSERT, 21, "Again")  # a closed session starts afresh
     await db.close()  # closing rolls the Driver's open transaction back
     assert await _students() == [20]
+
+
+@pytest.mark.parametrize("orm_used", [False, True])
+async def test_an_invalidated_session_gives_its_connection_up(orm_used: bool) -> None:
+    async with get_session() as db:
+        await (await driver(db)).fetchval(_INSERT, 25, "Gone")
+        if orm_used:
+            await db.execute(select(Student))
+        pid = await (await driver(db)).fetchval("SELECT pg_backend_pid()")
+        await db.invalidate()  # the connection is closed, not returned; its transaction dies with it
+    assert await _open_backends([pid]) == []
+    assert await _students() == []
+    async with get_session() as db:
+        await (await driver(db)).fetchval(_INSERT, 26, "Fresh")
+    assert await _students() == [26]
