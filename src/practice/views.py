@@ -52,7 +52,7 @@ class SessionView:
 
 
 # The view of a session is read on every answer and every hint, so it is one statement: its problems,
-# responses and hint views aggregated as jsonb by correlated subqueries on the session row, sent on the
+# responses and hint views aggregated as jsonb by subqueries on the session's id, sent on the
 # session's own asyncpg connection (src/driver.py). Four ORM queries were four round trips and most of a
 # request's CPU (bench/README.md). Hint views come back as transient ORM objects: read-only snapshots,
 # never added to the session; the session row becomes a persistent object of `db`. Problems come back
@@ -60,18 +60,28 @@ class SessionView:
 _SESSION_COLUMNS = select_list(PracticeSession, "s")
 # xmin and ctid together name a row version: any change to a problem, in any transaction, changes them.
 _VERSION = "p.xmin::text || ':' || p.ctid::text"
-_AGGREGATES = f"""
+
+
+def _aggregates(session_id: str, problem_ids: str) -> str:
+    return f"""
   (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
-   WHERE p.problem_id = ANY(ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int))) AS problems,
+   WHERE p.problem_id = ANY({problem_ids})) AS problems,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(r.problem_id, r.student_answer, r.is_correct, r.evaluated_at)
                              ORDER BY r.response_id), '[]'::jsonb)
-   FROM responses AS r WHERE r.session_id = s.session_id) AS responses,
+   FROM responses AS r WHERE r.session_id = {session_id}) AS responses,
   (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
-   FROM hint_views AS h WHERE h.session_id = s.session_id) AS hints"""
-# problem_ids is a jsonb array of integers: ANY(ARRAY(...)) looks them up by primary key.
+   FROM hint_views AS h WHERE h.session_id = {session_id}) AS hints"""
+
+
 _OWNED = "s.session_id = $1 AND s.student_id = $2"
-_VIEW_OF = f"SELECT {_AGGREGATES} FROM sessions AS s WHERE s.session_id = $1"
-_FIND = f"SELECT {_SESSION_COLUMNS}, {_AGGREGATES} FROM sessions AS s WHERE {_OWNED}"
+# Of a session already read: its id and problem ids are parameters, so the statement reads no session row.
+_VIEW_OF = f"SELECT {_aggregates('$1', '$2::int[]')}"
+# Of a session found by id (problem_ids is a jsonb array of integers, looked up by primary key).
+_FIND = (
+    f"SELECT {_SESSION_COLUMNS}, "
+    f"{_aggregates('s.session_id', 'ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int)')} "
+    f"FROM sessions AS s WHERE {_OWNED}"
+)
 # The lock is its own statement: a statement that waited for it still reads with the snapshot it started
 # with, and would miss the responses the lock holder just committed.
 _LOCK = f"SELECT {_SESSION_COLUMNS} FROM sessions AS s WHERE {_OWNED} FOR UPDATE"
@@ -121,7 +131,7 @@ async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool
 
 
 async def _view_of(connection: Driver, session: PracticeSession, resumed: bool) -> SessionView:
-    row = await connection.fetchrow(_VIEW_OF, session.session_id)
+    row = await connection.fetchrow(_VIEW_OF, session.session_id, list(session.problem_ids))
     assert row is not None  # the session is in this transaction: it exists
     problems = await _problem_snapshots.get(connection, row["problems"])
     return _build(session, problems, row["responses"], row["hints"], resumed)
