@@ -2,7 +2,8 @@
 
 `get_session` works both ways the spec uses it: `async with get_session() as db:` and
 `db: AsyncSession = Depends(get_session)`. Either way the session commits when the block (or request)
-ends normally, rolls back on an exception, and is closed.
+ends normally, rolls back on an exception, and is closed. Each session holds one pooled connection from its
+first statement to its close, shared by the ORM and the hot-path Driver (src/driver.py).
 """
 
 from __future__ import annotations
