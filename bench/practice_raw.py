@@ -6,8 +6,8 @@ every API request does, by finding the caller's student row by Telegram id (the 
 signature first: that is HTTP-side work, not the database's, and is not repeated here):
 
 - start:  lock the student row; the in-progress session (FOR UPDATE); the last completed one; the grade's
-          problems and the student's last 30 days of answers; choose five (the same pure `choose_problems`);
-          insert the session; read its view.
+          problems and the student's last 30 days of answers (one statement); choose five (the same pure
+          `choose_problems`); insert the session and read its view (one statement).
 - hint:   lock the session row; read its view (responses, hint views and the problems' row versions in one
           statement, problems from a per-process cache, as `src/practice/views.py` does); insert the hint
           view.
@@ -81,6 +81,14 @@ FROM sessions WHERE session_id = $1 AND student_id = $2 FOR UPDATE"""
 # As src/practice/views.py reads a view: responses, whole hint-view rows, and each problem's row version;
 # the problems themselves come from a per-process cache, read again only when their version changes.
 _VERSION = "p.xmin::text || ':' || p.ctid::text"
+_VIEW_COLUMNS = f"""
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
+                             ORDER BY response_id), '[]'::jsonb)
+   FROM responses WHERE session_id = s.session_id) AS responses,
+  (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
+   FROM hint_views AS h WHERE h.session_id = s.session_id) AS hints,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
+   WHERE p.problem_id = ANY($5::int[])) AS problems"""
 _VIEW = f"""
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
@@ -197,38 +205,39 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
         )
         if done is not None and local_day(done["completed_at"] or done["date"], zone) == local_day(now, zone):
             return done["session_id"], list(done["problem_ids"])
-        candidates = [
-            Candidate(row["problem_id"], row["topic"], row["difficulty"])
-            for row in await connection.fetch(
-                "SELECT problem_id, topic, difficulty FROM problems WHERE grade = $1", student["grade"]
-            )
-        ]
-        recent = await connection.fetch(
-            "SELECT p.problem_id, p.topic, r.is_correct, r.evaluated_at FROM problems p "
-            "JOIN responses r ON r.problem_id = p.problem_id "
+        inputs = await connection.fetchrow(
+            "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), "
+            "'[]'::jsonb) FROM problems WHERE grade = $1) AS candidates, "
+            "(SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, "
+            "r.evaluated_at)), '[]'::jsonb) FROM problems p JOIN responses r ON r.problem_id = p.problem_id "
             "JOIN sessions s ON s.session_id = r.session_id "
-            "WHERE s.student_id = $1 AND r.evaluated_at >= $2",
+            "WHERE s.student_id = $2 AND r.evaluated_at >= $3) AS recent",
+            student["grade"],
             student_id,
             now - timedelta(days=30),
         )
-        history = [Outcome(row["topic"], row["is_correct"]) for row in recent]
+        candidates = [Candidate(*row) for row in inputs["candidates"]]
+        history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in inputs["recent"]]
         recently_correct = frozenset(
-            row["problem_id"]
-            for row in recent
-            if row["is_correct"] and row["evaluated_at"] >= now - timedelta(days=14)
+            problem_id
+            for problem_id, _, is_correct, evaluated_at in inputs["recent"]
+            if is_correct and datetime.fromisoformat(evaluated_at) >= now - timedelta(days=14)
         )
         seed = student_id * 1_000_003 + local_day(now, zone).toordinal()
         picks = choose_problems(candidates, history, recently_correct, seed)
         ids = [pick.problem_id for pick in picks]
-        session_id: int = await connection.fetchval(
-            "INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "
-            "VALUES ($1, $2, 'in_progress', $3, $4) RETURNING session_id",
+        # The session and its view (for the student to see) in one statement, as the service writes it.
+        view = await connection.fetchrow(
+            f"WITH s AS (INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "
+            f"VALUES ($1, $2, 'in_progress', $3, $4) RETURNING session_id) "
+            f"SELECT s.session_id, {_VIEW_COLUMNS} FROM s",
             student_id,
             now,
             ids,
             now + SESSION_LENGTH,
+            ids,
         )
-        view = await connection.fetchrow(_VIEW, session_id, ids)  # the session, for the student to see
+        session_id: int = view["session_id"]
         await _problems_of(connection, view["problems"])
         return session_id, ids
 

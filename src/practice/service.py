@@ -30,7 +30,16 @@ from src.practice.errors import (
 )
 from src.practice.ports import AnswerJudge, HintRequest, HintSource, HintText
 from src.practice.selection import Candidate, Outcome, Pick, choose_problems
-from src.practice.views import MAX_ATTEMPTS, SKIPPED, ProblemProgress, SessionView, find_view, load_view
+from src.practice.views import (
+    MAX_ATTEMPTS,
+    SKIPPED,
+    ProblemProgress,
+    SessionView,
+    find_view,
+    load_view,
+    view_columns,
+    view_from_row,
+)
 from src.streaks import service as streaks
 from src.streaks.days import StreakUpdate, local_day
 
@@ -48,19 +57,28 @@ WHERE s.student_id = $1 AND s.status = 'in_progress' FOR UPDATE"""
 _LAST_COMPLETED = f"""
 SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
 WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LIMIT 1"""
+# A new session and its view in one statement (one round trip less on every new day's start): its
+# responses and hint views are necessarily empty, its problems' versions are read with it.
 _INSERT_SESSION = f"""
-INSERT INTO sessions AS s (student_id, date, status, problem_ids, expires_at)
-VALUES ($1, $2, 'in_progress', $3::jsonb, $4) RETURNING {select_list(PracticeSession, "s")}"""
+WITH s AS (
+  INSERT INTO sessions (student_id, date, status, problem_ids, expires_at)
+  VALUES ($1, $2, 'in_progress', $3::jsonb, $4) RETURNING *)
+SELECT {select_list(PracticeSession, "s")}, {view_columns("s.session_id", "$5::int[]")} FROM s"""
 _COMPLETE = """
 UPDATE sessions SET status = 'completed', completed_at = $2, total_time_seconds = $3, problems_correct = $4
 WHERE session_id = $1 RETURNING updated_at"""
-_CANDIDATES = "SELECT problem_id, topic, difficulty FROM problems WHERE grade = $1"
-_RECENT_OUTCOMES = """
-SELECT p.problem_id, p.topic, r.is_correct, r.evaluated_at
-FROM responses AS r
-JOIN sessions AS s ON s.session_id = r.session_id
-JOIN problems AS p ON p.problem_id = r.problem_id
-WHERE s.student_id = $1 AND r.evaluated_at >= $2"""
+# What the choice of a new session's problems reads, in one statement: the grade's problems and the
+# student's recent outcomes.
+_CHOICE_INPUTS = """
+SELECT
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
+   FROM problems WHERE grade = $1) AS candidates,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
+                   '[]'::jsonb)
+   FROM responses AS r
+   JOIN sessions AS s ON s.session_id = r.session_id
+   JOIN problems AS p ON p.problem_id = r.problem_id
+   WHERE s.student_id = $2 AND r.evaluated_at >= $3) AS recent"""
 _INSERT_RESPONSE = """
 INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, hints_used,
                        hints_viewed, evaluated_at, confidence_level)
@@ -150,15 +168,12 @@ async def start_daily_session(
         raise NoProblemsAvailable(
             f"no problems are loaded for grade {student.grade} yet", grade=student.grade
         )
+    ids = [pick.problem_id for pick in picks]
     created = await connection.fetchrow(
-        _INSERT_SESSION,
-        student_id,
-        now,
-        json.dumps([pick.problem_id for pick in picks]),
-        now + SESSION_LENGTH,
+        _INSERT_SESSION, student_id, now, json.dumps(ids), now + SESSION_LENGTH, ids
     )
     assert created is not None
-    return await load_view(db, adopt_row(db, PracticeSession, created))
+    return await view_from_row(connection, adopt_row(db, PracticeSession, created), created)
 
 
 def _daily_seed(student_id: int, now: datetime) -> int:
@@ -167,16 +182,17 @@ def _daily_seed(student_id: int, now: datetime) -> int:
 
 
 async def _choose_for(connection: Driver, student: Student, now: datetime, seed: int) -> list[Pick]:
-    candidates = [
-        Candidate(row["problem_id"], row["topic"], row["difficulty"])
-        for row in await connection.fetch(_CANDIDATES, student.grade)
-    ]
-    recent = await connection.fetch(_RECENT_OUTCOMES, student.student_id, now - HISTORY_WINDOW)
-    history = [Outcome(row["topic"], row["is_correct"]) for row in recent]
+    inputs = await connection.fetchrow(
+        _CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
+    )
+    assert inputs is not None  # a SELECT without FROM returns one row
+    candidates = [Candidate(*row) for row in inputs["candidates"]]
+    recent = inputs["recent"]
+    history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]
     recently_correct = frozenset(
-        row["problem_id"]
-        for row in recent
-        if row["is_correct"] and row["evaluated_at"] >= now - RECENTLY_CORRECT_WINDOW
+        problem_id
+        for problem_id, _, is_correct, evaluated_at in recent
+        if is_correct and datetime.fromisoformat(evaluated_at) >= now - RECENTLY_CORRECT_WINDOW
     )
     return choose_problems(candidates, history, recently_correct, seed)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from src.driver import Driver, adopt_row, driver, select_list, snapshot, values_of
+from src.driver import Driver, Row, adopt_row, driver, select_list, snapshot, values_of
 from src.models import HintView, Problem
 from src.models import Session as PracticeSession
 
@@ -62,7 +62,9 @@ _SESSION_COLUMNS = select_list(PracticeSession, "s")
 _VERSION = "p.xmin::text || ':' || p.ctid::text"
 
 
-def _aggregates(session_id: str, problem_ids: str) -> str:
+def view_columns(session_id: str, problem_ids: str) -> str:
+    """The select list that reads a session's view (`view_from_row` builds it): problem versions, responses
+    and hint views of the session `session_id`, whose problems are `problem_ids` (SQL expressions)."""
     return f"""
   (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
    WHERE p.problem_id = ANY({problem_ids})) AS problems,
@@ -75,11 +77,11 @@ def _aggregates(session_id: str, problem_ids: str) -> str:
 
 _OWNED = "s.session_id = $1 AND s.student_id = $2"
 # Of a session already read: its id and problem ids are parameters, so the statement reads no session row.
-_VIEW_OF = f"SELECT {_aggregates('$1', '$2::int[]')}"
+_VIEW_OF = f"SELECT {view_columns('$1', '$2::int[]')}"
 # Of a session found by id (problem_ids is a jsonb array of integers, looked up by primary key).
 _FIND = (
     f"SELECT {_SESSION_COLUMNS}, "
-    f"{_aggregates('s.session_id', 'ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int)')} "
+    f"{view_columns('s.session_id', 'ARRAY(SELECT jsonb_array_elements_text(s.problem_ids)::int)')} "
     f"FROM sessions AS s WHERE {_OWNED}"
 )
 # The lock is its own statement: a statement that waited for it still reads with the snapshot it started
@@ -133,6 +135,13 @@ async def load_view(db: AsyncSession, session: PracticeSession, *, resumed: bool
 async def _view_of(connection: Driver, session: PracticeSession, resumed: bool) -> SessionView:
     row = await connection.fetchrow(_VIEW_OF, session.session_id, list(session.problem_ids))
     assert row is not None  # the session is in this transaction: it exists
+    return await view_from_row(connection, session, row, resumed=resumed)
+
+
+async def view_from_row(
+    connection: Driver, session: PracticeSession, row: Row, *, resumed: bool = False
+) -> SessionView:
+    """The view of `session` from a row that selected `view_columns` (with the statement that wrote it)."""
     problems = await _problem_snapshots.get(connection, row["problems"])
     return _build(session, problems, row["responses"], row["hints"], resumed)
 
