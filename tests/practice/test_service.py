@@ -197,6 +197,17 @@ async def test_completed_today_is_returned_and_next_dhaka_day_is_new(db: DarsSes
     assert next_day.session.session_id != view.session.session_id
 
 
+async def test_the_next_day_avoids_the_problems_just_solved(db: DarsSession) -> None:
+    answers = await _library(db, count=12)
+    student = await make_student(db)
+    first = await service.start_daily_session(db, student.student_id, now=T0)
+    await _finish(db, student.student_id, first, answers, T0 + timedelta(minutes=5))
+    solved = {item.problem.problem_id for item in first.problems}
+    next_day = await service.start_daily_session(db, student.student_id, now=T0 + timedelta(days=1))
+    chosen = {item.problem.problem_id for item in next_day.problems}
+    assert len(chosen) == 5 and not chosen & solved  # 12 problems: 7 unsolved ones to choose from
+
+
 async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> None:
     answers = await _library(db, count=40)
     student = await make_student(db)
