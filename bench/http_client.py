@@ -49,6 +49,10 @@ class Connection:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         return self._reader, self._writer
 
+    async def open(self) -> None:
+        """Connect now (a request connects by itself when it must)."""
+        await self._open()
+
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.close()

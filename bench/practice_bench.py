@@ -70,6 +70,7 @@ class Tally:
     """Latencies (seconds) by endpoint, failures, and the wall time of a phase."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    connects: list[float] = field(default_factory=list)  # a student's TCP connection set-up, not a request
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     students: int = 0
@@ -77,6 +78,7 @@ class Tally:
     def merge(self, other: Tally) -> None:
         for name, values in other.latencies.items():
             self.latencies[name].extend(values)
+        self.connects.extend(other.connects)
         self.failures.extend(other.failures)
         self.students += other.students
 
@@ -89,7 +91,7 @@ class Tally:
         return count / self.elapsed if self.elapsed else 0.0
 
     def line(self, endpoint: str) -> str:
-        values = sorted(self.latencies[endpoint])
+        values = sorted(self.connects if endpoint == "connect" else self.latencies[endpoint])
         ms = [1000 * percentile(values, q) for q in (0.5, 0.95, 0.99)]
         return (
             f"{endpoint:<7} {len(values):>6}  p50 {ms[0]:6.1f} ms  p95 {ms[1]:6.1f} ms  p99 {ms[2]:6.1f} ms"
@@ -201,8 +203,13 @@ async def _wait_healthy(port: int, workers: int) -> None:
 async def http_student(
     connection: Connection, student: Student, answers: dict[int, str], tally: Tally
 ) -> None:
-    """One student's whole session through the API."""
+    """One student's whole session through the API, on a connection of its own, whose set-up is timed apart
+    from the requests: it is the network's and the accept queue's time, not an endpoint's (a phone reaches
+    the API through TLS and a load balancer, not a loopback socket)."""
     headers = auth_header(student.telegram_id)
+    started = time.perf_counter()
+    await connection.open()
+    tally.connects.append(time.perf_counter() - started)
 
     async def call(endpoint: str, path: str, body: Any, expected: int) -> Any:
         started = time.perf_counter()
@@ -562,6 +569,8 @@ def report(label: str, tally: Tally) -> None:
     )
     for endpoint in ENDPOINTS:
         print("    " + tally.line(endpoint))
+    if tally.connects:
+        print("    " + tally.line("connect"))
     for failure in tally.failures[:5]:
         print(f"    FAILED {failure}")
     if len(tally.failures) > 5:
@@ -651,8 +660,14 @@ def main(argv: list[str] | None = None) -> int:
             f"app / ceiling: median {statistics.median(ratios):.0%} of the requests/s "
             f"(rounds: {', '.join(f'{ratio:.0%}' for ratio in ratios)})"
         )
-        for endpoint in ENDPOINTS:
-            p99s = [1000 * percentile(sorted(tally.latencies[endpoint]), 0.99) for tally in loads]
+        for endpoint in (*ENDPOINTS, "connect"):
+            p99s = [
+                1000
+                * percentile(
+                    sorted(tally.connects if endpoint == "connect" else tally.latencies[endpoint]), 0.99
+                )
+                for tally in loads
+            ]
             print(
                 f"p99 {endpoint} at {args.load:.0%} of peak: median {statistics.median(p99s):.0f} ms "
                 f"(rounds: {', '.join(f'{value:.0f}' for value in p99s)} ms)"
