@@ -90,8 +90,12 @@ class Tally:
         count = self.requests if endpoint is None else len(self.latencies[endpoint])
         return count / self.elapsed if self.elapsed else 0.0
 
+    def values(self, endpoint: str) -> list[float]:
+        """An endpoint's latencies, or with "connect" the connections' set-up times."""
+        return self.connects if endpoint == "connect" else self.latencies[endpoint]
+
     def line(self, endpoint: str) -> str:
-        values = sorted(self.connects if endpoint == "connect" else self.latencies[endpoint])
+        values = sorted(self.values(endpoint))
         ms = [1000 * percentile(values, q) for q in (0.5, 0.95, 0.99)]
         return (
             f"{endpoint:<7} {len(values):>6}  p50 {ms[0]:6.1f} ms  p95 {ms[1]:6.1f} ms  p99 {ms[2]:6.1f} ms"
@@ -390,16 +394,15 @@ def raw_process(share: CeilingShare) -> Tally:
     """One process of the ceiling run (a top-level function, so a spawned process can run it)."""
     # On uvloop, as the app's uvicorn workers are: asyncpg is ~10% faster on it, and a ceiling on asyncio's
     # own loop flattered the app by as much.
-    with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
-        tally = runner.run(_raw_process(share))
+    tally = on_uvloop(_raw_process(share))
     tally.latencies = dict(tally.latencies)  # type: ignore[assignment]  # picklable
     return tally
 
 
-def load(phase: Coroutine[Any, Any, Tally]) -> Tally:
-    """Run a load-generating phase on uvloop: the generator shares the machine with the server and
-    PostgreSQL, and every microsecond it spends is taken from them (~10% less of its CPU than on asyncio's
-    own loop)."""
+def on_uvloop(phase: Coroutine[Any, Any, Tally]) -> Tally:
+    """Run a phase on uvloop (asyncio's own loop where there is none). The load generator runs on it too:
+    it shares the machine with the server and PostgreSQL, and every microsecond it spends is taken from them
+    (~10% less of its CPU than on asyncio's own loop)."""
     with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
         return runner.run(phase)
 
@@ -631,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
         with serve(url, args.workers, per_worker_pool) as port:
             step = max(args.concurrency, args.students)
             warm_rates = [
-                load(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
+                on_uvloop(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
                 for at in range(0, len(warmup), step)
             ]
             print(f"warm-up: {', '.join(f'{rate:.0f}' for rate in warm_rates)} requests/s, phase after phase")
@@ -640,11 +643,11 @@ def main(argv: list[str] | None = None) -> int:
             # load is 80% of the peak measured just before it, not of a peak from minutes earlier.
             for number in range(args.rounds):
                 peak_group, load_group, raw_warmup, raw_group = phase_groups[4 * number : 4 * number + 4]
-                peak = load(http_peak(port, peak_group, answers, args.concurrency))
+                peak = on_uvloop(http_peak(port, peak_group, answers, args.concurrency))
                 report(f"round {number + 1}, HTTP peak", peak)
                 rate = args.load * peak.students / peak.elapsed
                 seed = args.seed + number
-                loaded = load(http_open_loop(port, load_group, answers, rate, seed))
+                loaded = on_uvloop(http_open_loop(port, load_group, answers, rate, seed))
                 report(
                     f"round {number + 1}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)",
                     loaded,
@@ -661,13 +664,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(rounds: {', '.join(f'{ratio:.0%}' for ratio in ratios)})"
         )
         for endpoint in (*ENDPOINTS, "connect"):
-            p99s = [
-                1000
-                * percentile(
-                    sorted(tally.connects if endpoint == "connect" else tally.latencies[endpoint]), 0.99
-                )
-                for tally in loads
-            ]
+            p99s = [1000 * percentile(sorted(tally.values(endpoint)), 0.99) for tally in loads]
             print(
                 f"p99 {endpoint} at {args.load:.0%} of peak: median {statistics.median(p99s):.0f} ms "
                 f"(rounds: {', '.join(f'{value:.0f}' for value in p99s)} ms)"

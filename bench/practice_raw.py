@@ -81,23 +81,20 @@ FROM sessions WHERE session_id = $1 AND student_id = $2 FOR UPDATE"""
 # As src/practice/views.py reads a view: responses, whole hint-view rows, and each problem's row version;
 # the problems themselves come from a per-process cache, read again only when their version changes.
 _VERSION = "p.xmin::text || ':' || p.ctid::text"
-_VIEW_COLUMNS = f"""
+
+
+def _view_columns(session_id: str, problem_ids: str) -> str:
+    return f"""
   (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
                              ORDER BY response_id), '[]'::jsonb)
-   FROM responses WHERE session_id = s.session_id) AS responses,
+   FROM responses WHERE session_id = {session_id}) AS responses,
   (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
-   FROM hint_views AS h WHERE h.session_id = s.session_id) AS hints,
+   FROM hint_views AS h WHERE h.session_id = {session_id}) AS hints,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
-   WHERE p.problem_id = ANY($5::int[])) AS problems"""
-_VIEW = f"""
-SELECT
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, student_answer, is_correct, evaluated_at)
-                             ORDER BY response_id), '[]'::jsonb)
-   FROM responses WHERE session_id = $1) AS responses,
-  (SELECT coalesce(jsonb_agg(to_jsonb(h) ORDER BY h.hint_number), '[]'::jsonb)
-   FROM hint_views AS h WHERE h.session_id = $1) AS hints,
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, {_VERSION})), '[]'::jsonb) FROM problems AS p
-   WHERE p.problem_id = ANY($2::int[])) AS problems"""
+   WHERE p.problem_id = ANY({problem_ids})) AS problems"""
+
+
+_VIEW = f"SELECT {_view_columns('$1', '$2::int[]')}"
 _PROBLEMS = f"""
 SELECT {_VERSION} AS version, p.problem_id, p.topic, p.difficulty, p.question_en, p.question_bn, p.answer,
        p.hints
@@ -230,7 +227,7 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
         view = await connection.fetchrow(
             f"WITH s AS (INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "
             f"VALUES ($1, $2, 'in_progress', $3, $4) RETURNING session_id) "
-            f"SELECT s.session_id, {_VIEW_COLUMNS} FROM s",
+            f"SELECT s.session_id, {_view_columns('s.session_id', '$5::int[]')} FROM s",
             student_id,
             now,
             ids,

@@ -86,21 +86,25 @@ class Driver:
 
 def _translate(adapted: Any, error: Exception, query: str, args: tuple[object, ...]) -> BaseException:
     """The SQLAlchemy exception `db.execute` would raise for `error` (an asyncpg one)."""
-    dbapi = adapted.dbapi
     try:
         adapted._handle_exception(error)  # raises SQLAlchemy's DBAPI-level twin of the error
-    except dbapi.Error as translated:
-        wrapped: BaseException = sa_exc.DBAPIError.instance(
-            query,
-            args,
-            translated,
-            dbapi.Error,
-            connection_invalidated=bool(adapted.driver_connection.is_closed()),
-        )
-        return wrapped
+    except adapted.dbapi.Error as translated:
+        return _wrapped(adapted, translated, query, args)
     except Exception as other:
         return other
     return error  # pragma: no cover - _handle_exception always raises
+
+
+def _wrapped(adapted: Any, error: Exception, query: str, args: tuple[object, ...]) -> BaseException:
+    """A DBAPI-level error of the adapter as the SQLAlchemy exception (IntegrityError, ...) it stands for."""
+    wrapped: BaseException = sa_exc.DBAPIError.instance(
+        query,
+        args,
+        error,
+        adapted.dbapi.Error,
+        connection_invalidated=bool(adapted.driver_connection.is_closed()),
+    )
+    return wrapped
 
 
 class OneConnectionSession(Session):
@@ -134,6 +138,11 @@ class OneConnectionSession(Session):
             self._held = self.bind.raw_connection()
         return self._held
 
+    def orm_transaction_off_connection(self) -> bool:
+        """Whether an ORM transaction is open (`async with db.begin():`, or ORM statements came first) that
+        has not begun on the connection yet; once it has, the Core connection is in its transaction."""
+        return self.in_transaction() and (self._core is None or not self._core.in_transaction())
+
     def get_bind(self, mapper: Any = None, *, bind: Any = None, **kw: Any) -> Engine | Connection:
         if bind is not None:  # an explicit bind_arguments={"bind": ...} is honoured as given
             return super().get_bind(mapper, bind=bind, **kw)
@@ -159,13 +168,7 @@ class OneConnectionSession(Session):
         try:
             adapted.commit() if commit else adapted.rollback()  # the DBAPI's own commit, in this greenlet
         except adapted.dbapi.Error as error:
-            raise sa_exc.DBAPIError.instance(
-                "COMMIT" if commit else "ROLLBACK",
-                (),
-                error,
-                adapted.dbapi.Error,
-                connection_invalidated=bool(adapted.driver_connection.is_closed()),
-            ) from error
+            raise _wrapped(adapted, error, "COMMIT" if commit else "ROLLBACK", ()) from error
 
     def close(self) -> None:
         try:
@@ -251,9 +254,8 @@ async def driver(db: AsyncSession) -> Driver:
 
 async def _held_driver(db: AsyncSession, sync_session: OneConnectionSession) -> Driver:
     held = sync_session.held
-    if sync_session.in_transaction():
-        # An ORM transaction is open (`async with db.begin():`, or ORM statements came first): the Driver's
-        # statements become part of it, so that whatever ends it ends them too.
+    if sync_session.orm_transaction_off_connection():
+        # The Driver's statements become part of the ORM's transaction, so that whatever ends it ends them.
         await db.run_sync(_connection_of)
         held = sync_session.held
     if held is None:

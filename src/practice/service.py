@@ -36,6 +36,7 @@ from src.practice.views import (
     ProblemProgress,
     SessionView,
     find_view,
+    jsonb_timestamp,
     load_view,
     view_columns,
     view_from_row,
@@ -192,7 +193,7 @@ async def _choose_for(connection: Driver, student: Student, now: datetime, seed:
     recently_correct = frozenset(
         problem_id
         for problem_id, _, is_correct, evaluated_at in recent
-        if is_correct and datetime.fromisoformat(evaluated_at) >= now - RECENTLY_CORRECT_WINDOW
+        if is_correct and jsonb_timestamp(evaluated_at) >= now - RECENTLY_CORRECT_WINDOW
     )
     return choose_problems(candidates, history, recently_correct, seed)
 

@@ -176,7 +176,7 @@ def _build(
 ) -> SessionView:
     ids = list(session.problem_ids)
     progress = {pid: ProblemProgress(position=i + 1, problem=problems[pid]) for i, pid in enumerate(ids)}
-    answered_at = [_timestamp(evaluated_at) for *_, evaluated_at in response_rows]
+    answered_at = [jsonb_timestamp(evaluated_at) for *_, evaluated_at in response_rows]
     for problem_id, answer, is_correct, _ in response_rows:
         item = progress[problem_id]
         if answer == SKIPPED:
@@ -195,13 +195,13 @@ def _build(
     )
 
 
-def _timestamp(value: str) -> datetime:
+def jsonb_timestamp(value: str) -> datetime:
     return datetime.fromisoformat(value)  # jsonb renders timestamptz in ISO 8601 with its offset
 
 
 def _hint_view(row: dict[str, Any]) -> HintView:
     values = {name: row[name] for name in _HINT_FIELDS}
-    values["created_at"] = _timestamp(row["created_at"])
+    values["created_at"] = jsonb_timestamp(row["created_at"])
     return snapshot(HintView, values)
 
 
