@@ -30,7 +30,7 @@ import asyncpg
 from src.answers.check import Verdict, check_answer
 from src.config import get_settings
 from src.practice.selection import Candidate, Outcome, choose_problems
-from src.streaks.days import advance, local_day
+from src.streaks.days import advance, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
 MAX_ATTEMPTS = 3
@@ -174,6 +174,34 @@ async def _open_problem(
     return view, current
 
 
+# What the app's start reads in one statement after the student's lock (src/practice/service.py's
+# _TODAYS_SESSIONS, with the columns this start uses).
+_TODAYS_SESSIONS = """
+SELECT a.session_id AS active_session_id, a.problem_ids AS active_problem_ids,
+       a.expires_at AS active_expires_at, d.session_id AS done_session_id, d.problem_ids AS done_problem_ids,
+       d.completed_at AS done_completed_at, d.date AS done_date,
+       (SELECT count(*) FROM sessions WHERE student_id = $1 AND status = 'in_progress') AS seen_in_progress,
+       c.candidates, c.recent
+FROM (SELECT 1) AS one
+LEFT JOIN (SELECT * FROM sessions WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE) AS a ON true
+LEFT JOIN LATERAL (
+  SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1
+) AS d ON true
+LEFT JOIN LATERAL (
+  SELECT
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
+     FROM problems WHERE grade = $4) AS candidates,
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
+                     '[]'::jsonb)
+     FROM responses AS r
+     JOIN sessions AS s ON s.session_id = r.session_id
+     JOIN problems AS p ON p.problem_id = r.problem_id
+     WHERE s.student_id = $1 AND r.evaluated_at >= $5) AS recent
+  WHERE (a.session_id IS NULL OR a.expires_at <= $2)
+    AND (d.session_id IS NULL OR coalesce(d.completed_at, d.date) < $3)
+) AS c ON true"""
+
+
 async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[int, list[int]]:
     """Today's session of the student: (session_id, problem ids), resumed or returned as the app does."""
     zone = get_settings().timezone
@@ -184,35 +212,30 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
         )
         if student is None:
             raise LookupError(f"no student {student_id}")
-        active = await connection.fetchrow(
-            "SELECT session_id, problem_ids, expires_at FROM sessions "
-            "WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE",
+        # The app's one statement for all a start decides on (src/practice/service.py): the session in
+        # progress, locked; the latest completed one; the choice's inputs unless one of them is today's.
+        found = await connection.fetchrow(
+            _TODAYS_SESSIONS,
             student_id,
-        )
-        if active is not None:
-            if now < active["expires_at"]:
-                return active["session_id"], list(active["problem_ids"])
-            await connection.execute(
-                "UPDATE sessions SET status = 'abandoned' WHERE session_id = $1", active["session_id"]
-            )
-        done = await connection.fetchrow(
-            "SELECT session_id, problem_ids, completed_at, date FROM sessions "
-            "WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1",
-            student_id,
-        )
-        if done is not None and local_day(done["completed_at"] or done["date"], zone) == local_day(now, zone):
-            return done["session_id"], list(done["problem_ids"])
-        inputs = await connection.fetchrow(
-            "SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), "
-            "'[]'::jsonb) FROM problems WHERE grade = $1) AS candidates, "
-            "(SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, "
-            "r.evaluated_at)), '[]'::jsonb) FROM problems p JOIN responses r ON r.problem_id = p.problem_id "
-            "JOIN sessions s ON s.session_id = r.session_id "
-            "WHERE s.student_id = $2 AND r.evaluated_at >= $3) AS recent",
+            now,
+            local_day_start(local_day(now, zone), zone),
             student["grade"],
-            student_id,
             now - timedelta(days=30),
         )
+        if found["active_session_id"] is not None:
+            if now < found["active_expires_at"]:
+                return found["active_session_id"], list(found["active_problem_ids"])
+            await connection.execute(
+                "UPDATE sessions SET status = 'abandoned' WHERE session_id = $1", found["active_session_id"]
+            )
+        elif found["seen_in_progress"]:
+            raise RuntimeError(
+                "the session in progress changed while this start waited: not in the benchmark"
+            )
+        done_on = found["done_completed_at"] or found["done_date"]
+        if done_on is not None and local_day(done_on, zone) == local_day(now, zone):
+            return found["done_session_id"], list(found["done_problem_ids"])
+        inputs = found
         candidates = [Candidate(*row) for row in inputs["candidates"]]
         history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in inputs["recent"]]
         recently_correct = frozenset(

@@ -285,9 +285,32 @@ def _connection_of(session: Session) -> Connection:
 E = TypeVar("E")
 
 
-def select_list(entity: type[Any], alias: str) -> str:
-    """`alias.column, ...` for every column of an ORM entity: the select list `adopt_row` reads."""
-    return ", ".join(f"{alias}.{column.name}" for column in inspect(entity).columns)
+def select_list(entity: type[Any], alias: str, prefix: str = "") -> str:
+    """`alias.column, ...` for every column of an ORM entity: the select list `adopt_row` reads. With a
+    `prefix`, each column is named `prefix` + its name (two rows of one table side by side): read it back
+    through `prefixed(row, prefix)`."""
+    columns = inspect(entity).columns
+    if prefix:
+        return ", ".join(f"{alias}.{column.name} AS {prefix}{column.name}" for column in columns)
+    return ", ".join(f"{alias}.{column.name}" for column in columns)
+
+
+class _Prefixed:
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Row, prefix: str) -> None:
+        self._row = row
+        self._prefix = prefix
+
+    def __getitem__(self, key: str | int, /) -> Any:
+        if not isinstance(key, str):
+            raise TypeError("a prefixed row is read by column name")
+        return self._row[self._prefix + key]
+
+
+def prefixed(row: Row, prefix: str) -> Row:
+    """The columns of `row` selected with `select_list(..., prefix)`, by their own names."""
+    return _Prefixed(row, prefix)
 
 
 _ATTRIBUTES: dict[type[Any], tuple[tuple[str, str, Any], ...]] = {}

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
-from src.driver import Driver, adopt_row, driver, mark_saved, select_list, snapshot
+from src.driver import Driver, Row, adopt_row, driver, mark_saved, prefixed, select_list, snapshot
 from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.practice.errors import (
@@ -42,7 +42,7 @@ from src.practice.views import (
     view_from_row,
 )
 from src.streaks import service as streaks
-from src.streaks.days import StreakUpdate, local_day
+from src.streaks.days import StreakUpdate, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
 HISTORY_WINDOW = timedelta(days=30)
@@ -52,12 +52,49 @@ MAX_HINTS = 3
 # The practice loop's statements, sent on the session's asyncpg connection (src/driver.py): through the
 # ORM each cost several times the statement itself (bench/README.md).
 _LOCK_STUDENT = f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR UPDATE"
-_LOCK_IN_PROGRESS = f"""
-SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
-WHERE s.student_id = $1 AND s.status = 'in_progress' FOR UPDATE"""
 _LAST_COMPLETED = f"""
 SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
 WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LIMIT 1"""
+
+
+def _choice_inputs(grade: str, student_id: str, since: str) -> str:
+    """What the choice of a new session's problems reads, in one statement: the grade's problems and the
+    student's outcomes since `since` (parameters, as SQL)."""
+    return f"""
+SELECT
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
+   FROM problems WHERE grade = {grade}) AS candidates,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
+                   '[]'::jsonb)
+   FROM responses AS r
+   JOIN sessions AS s ON s.session_id = r.session_id
+   JOIN problems AS p ON p.problem_id = r.problem_id
+   WHERE s.student_id = {student_id} AND r.evaluated_at >= {since}) AS recent"""
+
+
+_CHOICE_INPUTS = _choice_inputs("$1", "$2", "$3")
+# All a start decides on, in one statement, sent after the student's lock (so its snapshot holds every
+# session of the student: they are made under that lock): the session in progress, locked; the latest
+# completed one; and, only when neither is today's session ($2 now, $3 the start of today), the choice's
+# inputs. One round trip instead of three for a new day's session.
+# If the lock had to wait for a transaction that completed (or abandoned) the session, the locked read
+# finds it no longer in progress, and the latest completed session, read in the statement's older
+# snapshot, may miss it: `seen_in_progress` (the same read without the lock) tells, and the start then
+# reads the completed session again (tests/practice/test_concurrency.py).
+_TODAYS_SESSIONS = f"""
+SELECT {select_list(PracticeSession, "a", prefix="active_")},
+       {select_list(PracticeSession, "d", prefix="done_")},
+       (SELECT count(*) FROM sessions WHERE student_id = $1 AND status = 'in_progress') AS seen_in_progress,
+       c.candidates, c.recent
+FROM (SELECT 1) AS one
+LEFT JOIN (SELECT * FROM sessions WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE) AS a ON true
+LEFT JOIN LATERAL (
+  SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1
+) AS d ON true
+LEFT JOIN LATERAL ({_choice_inputs("$4", "$1", "$5")}
+  WHERE (a.session_id IS NULL OR a.expires_at <= $2)
+    AND (d.session_id IS NULL OR coalesce(d.completed_at, d.date) < $3)
+) AS c ON true"""
 # A new session and its view in one statement (one round trip less on every new day's start): its
 # responses and hint views are necessarily empty, its problems' versions are read with it.
 _INSERT_SESSION = f"""
@@ -68,18 +105,7 @@ SELECT {select_list(PracticeSession, "s")}, {view_columns("s.session_id", "$5::i
 _COMPLETE = """
 UPDATE sessions SET status = 'completed', completed_at = $2, total_time_seconds = $3, problems_correct = $4
 WHERE session_id = $1 RETURNING updated_at"""
-# What the choice of a new session's problems reads, in one statement: the grade's problems and the
-# student's recent outcomes.
-_CHOICE_INPUTS = """
-SELECT
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
-   FROM problems WHERE grade = $1) AS candidates,
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
-                   '[]'::jsonb)
-   FROM responses AS r
-   JOIN sessions AS s ON s.session_id = r.session_id
-   JOIN problems AS p ON p.problem_id = r.problem_id
-   WHERE s.student_id = $2 AND r.evaluated_at >= $3) AS recent"""
+
 _INSERT_RESPONSE = """
 INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, hints_used,
                        hints_viewed, evaluated_at, confidence_level)
@@ -141,30 +167,35 @@ async def start_daily_session(
 ) -> SessionView:
     """Today's session: resume the one in progress, else today's completed one, else a new one."""
     now = now or utcnow()
+    zone = get_settings().timezone
+    today = local_day(now, zone)
     student = await get_student(db, student_id, lock=True)  # serialises concurrent starts
     connection = await driver(db)
-    active_row = await connection.fetchrow(_LOCK_IN_PROGRESS, student_id)
-    if active_row is not None:
-        active = adopt_row(db, PracticeSession, active_row)
+    found = await connection.fetchrow(
+        _TODAYS_SESSIONS, student_id, now, local_day_start(today, zone), student.grade, now - HISTORY_WINDOW
+    )
+    assert found is not None  # a SELECT over one row, outer-joined
+    inputs = found if found["candidates"] is not None else None
+    done_row = prefixed(found, "done_") if found["done_session_id"] is not None else None
+    if found["active_session_id"] is not None:
+        active = adopt_row(db, PracticeSession, prefixed(found, "active_"))
         if now < active.expires_at:
             return await load_view(db, active, resumed=True)
         active.status = SessionStatus.ABANDONED
         await db.flush()
+    elif found["seen_in_progress"]:
+        # Completed or abandoned while this start waited for its lock: read what was committed since.
+        done_row = await connection.fetchrow(_LAST_COMPLETED, student_id)
+        inputs = None
 
-    today = local_day(now, get_settings().timezone)
-    done_row = await connection.fetchrow(_LAST_COMPLETED, student_id)
     done_today = None if done_row is None else adopt_row(db, PracticeSession, done_row)
     # "Done today" by the day it was completed: the same day the streak counted it on.
     finished_on = done_today.completed_at or done_today.date if done_today is not None else None
-    if (
-        done_today is not None
-        and finished_on is not None
-        and local_day(finished_on, get_settings().timezone) == today
-    ):
+    if done_today is not None and finished_on is not None and local_day(finished_on, zone) == today:
         return await load_view(db, done_today, resumed=True)
 
     seed = seed if seed is not None else _daily_seed(student_id, now)
-    picks = await _choose_for(connection, student, now, seed)
+    picks = await _choose_for(connection, student, now, seed, inputs)
     if not picks:
         raise NoProblemsAvailable(
             f"no problems are loaded for grade {student.grade} yet", grade=student.grade
@@ -182,11 +213,15 @@ def _daily_seed(student_id: int, now: datetime) -> int:
     return student_id * 1_000_003 + local_day(now, get_settings().timezone).toordinal()
 
 
-async def _choose_for(connection: Driver, student: Student, now: datetime, seed: int) -> list[Pick]:
-    inputs = await connection.fetchrow(
-        _CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
-    )
-    assert inputs is not None  # a SELECT without FROM returns one row
+async def _choose_for(
+    connection: Driver, student: Student, now: datetime, seed: int, inputs: Row | None
+) -> list[Pick]:
+    """The new session's problems, from the choice's `inputs` when the start has them already."""
+    if inputs is None:
+        inputs = await connection.fetchrow(
+            _CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
+        )
+        assert inputs is not None  # a SELECT without FROM returns one row
     candidates = [Candidate(*row) for row in inputs["candidates"]]
     recent = inputs["recent"]
     history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from src.models.streak import MILESTONES
@@ -14,6 +14,11 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
     if moment.tzinfo is None:
         raise ValueError("local_day needs an aware datetime (store and pass UTC)")
     return moment.astimezone(zone).date()
+
+
+def local_day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The moment `day` begins in `zone` (its first instant, as an aware datetime)."""
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 @dataclass(frozen=True)

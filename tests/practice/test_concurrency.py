@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from src.database import get_session
 from src.models import Problem, Response, SessionStatus, Streak, Student
@@ -39,10 +39,10 @@ async def _seed() -> int:
         return student.student_id
 
 
-async def _start(student_id: int, barrier: asyncio.Barrier) -> int:
+async def _start(student_id: int, barrier: asyncio.Barrier, now: datetime = T0) -> int:
     async with get_session() as db:
         await barrier.wait()
-        view = await service.start_daily_session(db, student_id, now=T0)
+        view = await service.start_daily_session(db, student_id, now=now)
         return view.session.session_id
 
 
@@ -110,3 +110,60 @@ async def test_concurrent_wrong_answers_are_all_kept_up_to_three() -> None:
             await db.execute(select(func.count()).select_from(Response).where(Response.problem_id == first))
         ).scalar_one()
     assert count == 3
+
+
+async def _waiting_for_a_lock() -> int:
+    async with get_session() as db:
+        waiting = await db.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+        return int(waiting.scalar_one())
+
+
+async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_session() -> None:
+    """The last answer holds the session's row lock while it completes the session; a start meanwhile (the
+    student's other device) waits for that lock, and must then see the session as completed today, not
+    miss it and begin a second session for the day."""
+    student_id = await _seed()
+    async with get_session() as db:
+        # A streak from an earlier day: creating it would lock the student's row (its foreign key), and
+        # the start would wait there instead, before reading anything.
+        db.add(
+            Streak(
+                student_id=student_id,
+                current_streak=1,
+                longest_streak=1,
+                last_practice_date=date(2026, 2, 28),
+            )
+        )
+        view = await service.start_daily_session(db, student_id, now=T0)
+        sid, ids = view.session.session_id, list(view.session.problem_ids)
+        answers = {p.problem.problem_id: p.problem.answer for p in view.problems}
+        for pid in ids[:-1]:
+            await service.submit_answer(
+                db, student_id, sid, answers[pid], problem_id=pid, now=T0 + timedelta(minutes=1)
+            )
+    later = T0 + timedelta(minutes=6)
+    async with get_session() as answering:
+        outcome = await service.submit_answer(
+            answering, student_id, sid, answers[ids[-1]], problem_id=ids[-1], now=later
+        )
+        assert outcome.session_completed  # not yet committed: the session's row stays locked
+        start = asyncio.create_task(_start(student_id, asyncio.Barrier(1), now=later))
+        for _ in range(500):
+            if await _waiting_for_a_lock():
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("the start never waited for the answer's lock")
+        assert not start.done()
+    # The answer has committed: the start goes on.
+    assert await start == sid
+    async with get_session() as db:
+        count = (await db.execute(select(func.count()).select_from(PracticeSession))).scalar_one()
+        session = await db.get(PracticeSession, sid)
+    assert count == 1
+    assert session is not None and session.status == SessionStatus.COMPLETED
