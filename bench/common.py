@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import logging
 import os
 import uuid
@@ -17,8 +18,9 @@ from src.content.library import LibraryProblem, read_library
 from src.content.loader import load_library
 
 
-def fresh_database(server_url: str | None, scratch: Path) -> str:
-    """A new, empty database: on the given server, else on an embedded server under `scratch`."""
+def fresh_database(server_url: str | None, scratch: Path, keep: bool = False) -> str:
+    """A new, empty database: on the given server (dropped when the run ends, unless `keep`), else on an
+    embedded server under `scratch`."""
     name = f"dars_bench_{uuid.uuid4().hex[:8]}"
     if server_url:
         import asyncpg  # type: ignore[import-untyped]
@@ -35,17 +37,37 @@ def fresh_database(server_url: str | None, scratch: Path) -> str:
                 await connection.close()
 
         asyncio.run(create())
+        if not keep:
+            atexit.register(_drop_database, admin, host, name)
         return server.set(database=name).render_as_string(hide_password=False)
     from src.embedded_db import start_embedded_server
 
     return start_embedded_server(scratch, name, delete_on_exit=True)
 
 
-def prepare_database(server_url: str | None, scratch: Path, pool_size: int) -> str:
+def _drop_database(admin: str, host: object, name: str) -> None:
+    """Drop a run's database on a shared server (every run makes a new one): WITH (FORCE) closes what the
+    run's pools may still hold open."""
+    import asyncpg
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(drop())
+    except (OSError, asyncpg.PostgresError) as error:
+        print(f"could not drop the benchmark's database {name}: {error}")
+
+
+def prepare_database(server_url: str | None, scratch: Path, pool_size: int, keep: bool = False) -> str:
     """A fresh database, migrated, made this process's DATABASE_URL; returns its URL."""
     from src.migrations import upgrade
 
-    url = fresh_database(server_url, scratch)
+    url = fresh_database(server_url, scratch, keep)
     os.environ["DATABASE_URL"] = url
     os.environ["DATABASE_POOL_SIZE"] = str(min(100, pool_size))
     get_settings.cache_clear()
@@ -68,6 +90,11 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> 
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--database-url", default=None, help="a PostgreSQL server; a fresh database is made on it"
+    )
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="keep the run's database on the --database-url server (dropped at the end otherwise)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

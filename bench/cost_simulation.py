@@ -390,7 +390,7 @@ async def simulate(
 
 def run(model: str, args: argparse.Namespace, scratch: Path) -> RunResult:
     os.environ["DARS_MONTHLY_BUDGET_USD"] = str(TARGET_USD)
-    prepare_database(args.database_url, scratch, args.concurrency + 2)
+    prepare_database(args.database_url, scratch, args.concurrency + 2, keep=args.keep_database)
 
     async def go() -> RunResult:
         try:

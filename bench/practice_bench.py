@@ -631,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(parser, argv)
     trip_students = 20
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
-        url = prepare_database(args.database_url, Path(scratch), 4)
+        url = prepare_database(args.database_url, Path(scratch), 4, keep=args.keep_database)
 
         async def setup() -> tuple[dict[int, str], list[list[Student]]]:
             from src import database

@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uvicorn", action="store_true", help="real HTTP through uvicorn on 127.0.0.1")
     args = parse_arguments(parser, argv)
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
-        prepare_database(args.database_url, Path(scratch), args.concurrency + 4)
+        prepare_database(args.database_url, Path(scratch), args.concurrency + 4, keep=args.keep_database)
 
         async def go() -> None:
             try:
