@@ -112,15 +112,20 @@ async def test_concurrent_wrong_answers_are_all_kept_up_to_three() -> None:
     assert count == 3
 
 
-async def _waiting_for_a_lock() -> int:
-    async with get_session() as db:
-        waiting = await db.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+async def _until_waiting_for_a_lock(what: str) -> None:
+    """Return once a connection of this database waits for a row lock (fail after ~5 s)."""
+    for _ in range(500):
+        async with get_session() as db:
+            waiting = await db.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
             )
-        )
-        return int(waiting.scalar_one())
+            if waiting.scalar_one():
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{what} never waited for the lock")
 
 
 async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_session() -> None:
@@ -153,12 +158,7 @@ async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_se
         )
         assert outcome.session_completed  # not yet committed: the session's row stays locked
         start = asyncio.create_task(_start(student_id, asyncio.Barrier(1), now=later))
-        for _ in range(500):
-            if await _waiting_for_a_lock():
-                break
-            await asyncio.sleep(0.01)
-        else:
-            raise AssertionError("the start never waited for the answer's lock")
+        await _until_waiting_for_a_lock("the start")
         assert not start.done()
     # The answer has committed: the start goes on.
     assert await start == sid
@@ -167,3 +167,21 @@ async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_se
         session = await db.get(PracticeSession, sid)
     assert count == 1
     assert session is not None and session.status == SessionStatus.COMPLETED
+
+
+async def test_a_start_waiting_on_the_expiry_job_begins_a_new_session() -> None:
+    """The expiry job abandons the session while a start waits for its lock: the start then finds no session
+    in progress and none completed today, and begins a new one (the choice's inputs read afresh)."""
+    student_id = await _seed()
+    first = await _start(student_id, asyncio.Barrier(1))
+    later = T0 + timedelta(minutes=31)  # past the session's 30 minutes
+    async with get_session() as expiring:
+        assert await service.expire_sessions(expiring, now=later) == 1  # its row stays locked until commit
+        start = asyncio.create_task(_start(student_id, asyncio.Barrier(1), now=later))
+        await _until_waiting_for_a_lock("the start")
+    second = await start
+    assert second != first
+    async with get_session() as db:
+        rows = await db.execute(select(PracticeSession.session_id, PracticeSession.status))
+        statuses = {session_id: status for session_id, status in rows}
+    assert statuses == {first: SessionStatus.ABANDONED, second: SessionStatus.IN_PROGRESS}
