@@ -23,20 +23,11 @@ def fresh_database(server_url: str | None, scratch: Path, keep: bool = False) ->
     embedded server under `scratch`."""
     name = f"dars_bench_{uuid.uuid4().hex[:8]}"
     if server_url:
-        import asyncpg  # type: ignore[import-untyped]
-
         server = make_url(server_url)
         admin = server.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
         host = server.query.get("host")
 
-        async def create() -> None:
-            connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
-            try:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-            finally:
-                await connection.close()
-
-        asyncio.run(create())
+        asyncio.run(_on_server(admin, host, f'CREATE DATABASE "{name}"'))
         if not keep:
             atexit.register(_drop_database, admin, host, name)
         return server.set(database=name).render_as_string(hide_password=False)
@@ -45,20 +36,24 @@ def fresh_database(server_url: str | None, scratch: Path, keep: bool = False) ->
     return start_embedded_server(scratch, name, delete_on_exit=True)
 
 
+async def _on_server(admin: str, host: object, statement: str) -> None:
+    """Run one statement on the server's admin database (`host`: a Unix socket directory, if any)."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
 def _drop_database(admin: str, host: object, name: str) -> None:
     """Drop a run's database on a shared server (every run makes a new one): WITH (FORCE) closes what the
     run's pools may still hold open."""
     import asyncpg
 
-    async def drop() -> None:
-        connection = await asyncpg.connect(admin, **({"host": host} if isinstance(host, str) else {}))
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
     try:
-        asyncio.run(drop())
+        asyncio.run(_on_server(admin, host, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     except (OSError, asyncpg.PostgresError) as error:
         print(f"could not drop the benchmark's database {name}: {error}")
 

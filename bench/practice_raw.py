@@ -30,6 +30,7 @@ import asyncpg
 from src.answers.check import Verdict, check_answer
 from src.config import get_settings
 from src.practice.selection import Candidate, Outcome, choose_problems
+from src.practice.service import TODAYS_SESSIONS
 from src.streaks.days import advance, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
@@ -174,34 +175,6 @@ async def _open_problem(
     return view, current
 
 
-# What the app's start reads in one statement after the student's lock (src/practice/service.py's
-# _TODAYS_SESSIONS, with the columns this start uses).
-_TODAYS_SESSIONS = """
-SELECT a.session_id AS active_session_id, a.problem_ids AS active_problem_ids,
-       a.expires_at AS active_expires_at, d.session_id AS done_session_id, d.problem_ids AS done_problem_ids,
-       d.completed_at AS done_completed_at, d.date AS done_date,
-       (SELECT count(*) FROM sessions WHERE student_id = $1 AND status = 'in_progress') AS seen_in_progress,
-       c.candidates, c.recent
-FROM (SELECT 1) AS one
-LEFT JOIN (SELECT * FROM sessions WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE) AS a ON true
-LEFT JOIN LATERAL (
-  SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1
-) AS d ON true
-LEFT JOIN LATERAL (
-  SELECT
-    (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
-     FROM problems WHERE grade = $4) AS candidates,
-    (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
-                     '[]'::jsonb)
-     FROM responses AS r
-     JOIN sessions AS s ON s.session_id = r.session_id
-     JOIN problems AS p ON p.problem_id = r.problem_id
-     WHERE s.student_id = $1 AND r.evaluated_at >= $5) AS recent
-  WHERE (a.session_id IS NULL OR a.expires_at <= $2)
-    AND (d.session_id IS NULL OR coalesce(d.completed_at, d.date) < $3)
-) AS c ON true"""
-
-
 async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[int, list[int]]:
     """Today's session of the student: (session_id, problem ids), resumed or returned as the app does."""
     zone = get_settings().timezone
@@ -212,10 +185,10 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
         )
         if student is None:
             raise LookupError(f"no student {student_id}")
-        # The app's one statement for all a start decides on (src/practice/service.py): the session in
-        # progress, locked; the latest completed one; the choice's inputs unless one of them is today's.
+        # The app's own statement for all a start decides on: the session in progress, locked; the latest
+        # completed one; the choice's inputs unless one of them is today's.
         found = await connection.fetchrow(
-            _TODAYS_SESSIONS,
+            TODAYS_SESSIONS,
             student_id,
             now,
             local_day_start(local_day(now, zone), zone),

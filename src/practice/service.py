@@ -80,8 +80,9 @@ _CHOICE_INPUTS = _choice_inputs("$1", "$2", "$3")
 # If the lock had to wait for a transaction that completed (or abandoned) the session, the locked read
 # finds it no longer in progress, and the latest completed session, read in the statement's older
 # snapshot, may miss it: `seen_in_progress` (the same read without the lock) tells, and the start then
-# reads the completed session again (tests/practice/test_concurrency.py).
-_TODAYS_SESSIONS = f"""
+# reads the completed session again (tests/practice/test_concurrency.py). Public: the benchmark's asyncpg
+# ceiling sends it too (bench/practice_raw.py).
+TODAYS_SESSIONS = f"""
 SELECT {select_list(PracticeSession, "a", prefix="active_")},
        {select_list(PracticeSession, "d", prefix="done_")},
        (SELECT count(*) FROM sessions WHERE student_id = $1 AND status = 'in_progress') AS seen_in_progress,
@@ -172,7 +173,7 @@ async def start_daily_session(
     student = await get_student(db, student_id, lock=True)  # serialises concurrent starts
     connection = await driver(db)
     found = await connection.fetchrow(
-        _TODAYS_SESSIONS, student_id, now, local_day_start(today, zone), student.grade, now - HISTORY_WINDOW
+        TODAYS_SESSIONS, student_id, now, local_day_start(today, zone), student.grade, now - HISTORY_WINDOW
     )
     assert found is not None  # a SELECT over one row, outer-joined
     inputs = found if found["candidates"] is not None else None

@@ -71,8 +71,8 @@ async def _submit(
         return exc.code
 
 
-async def test_concurrent_final_submits_complete_once() -> None:
-    student_id = await _seed()
+async def _one_problem_left(student_id: int) -> tuple[int, list[int], dict[int, str]]:
+    """Today's session started, all but its last problem answered: (session id, problem ids, answers)."""
     async with get_session() as db:
         view = await service.start_daily_session(db, student_id, now=T0)
         sid, ids = view.session.session_id, list(view.session.problem_ids)
@@ -81,6 +81,12 @@ async def test_concurrent_final_submits_complete_once() -> None:
             await service.submit_answer(
                 db, student_id, sid, answers[pid], problem_id=pid, now=T0 + timedelta(minutes=1)
             )
+    return sid, ids, answers
+
+
+async def test_concurrent_final_submits_complete_once() -> None:
+    student_id = await _seed()
+    sid, ids, answers = await _one_problem_left(student_id)
     barrier = asyncio.Barrier(4)
     results = await asyncio.gather(
         *(_submit(student_id, sid, ids[-1], answers[ids[-1]], barrier) for _ in range(4))
@@ -144,13 +150,7 @@ async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_se
                 last_practice_date=date(2026, 2, 28),
             )
         )
-        view = await service.start_daily_session(db, student_id, now=T0)
-        sid, ids = view.session.session_id, list(view.session.problem_ids)
-        answers = {p.problem.problem_id: p.problem.answer for p in view.problems}
-        for pid in ids[:-1]:
-            await service.submit_answer(
-                db, student_id, sid, answers[pid], problem_id=pid, now=T0 + timedelta(minutes=1)
-            )
+    sid, ids, answers = await _one_problem_left(student_id)
     later = T0 + timedelta(minutes=6)
     async with get_session() as answering:
         outcome = await service.submit_answer(
