@@ -16,7 +16,7 @@ from src import database
 from src.bot.application import is_transient
 from src.config import get_settings
 from src.database import get_engine, get_session
-from src.driver import adopt, driver
+from src.driver import adopt, adopt_row, driver, prefixed, select_list
 from src.models import Student
 
 pytestmark = pytest.mark.usefixtures("committed")
@@ -211,3 +211,23 @@ async def test_database_echo_shows_driver_statements_beside_sqlalchemys(
     driver_line = messages.index("[driver] SELECT $1::int + 1 (41,)")
     # A transaction only the Driver used is begun and committed by it, and the log shows both.
     assert "[driver] BEGIN" in messages[:driver_line] and "[driver] COMMIT" in messages[driver_line:]
+
+
+async def test_two_rows_of_one_table_side_by_side_are_read_back_by_their_own_names() -> None:
+    async with get_session() as db:
+        connection = await driver(db)
+        for telegram_id, name in ((5, "Rina"), (6, "Karim")):
+            await connection.fetchval(_INSERT, telegram_id, name)
+        row = await connection.fetchrow(
+            f"SELECT {select_list(Student, 'a', prefix='first_')}, "
+            f"{select_list(Student, 'b', prefix='second_')} "
+            "FROM students AS a, students AS b WHERE a.telegram_id = 5 AND b.telegram_id = 6"
+        )
+        assert row is not None
+        first, second = (
+            adopt_row(db, Student, prefixed(row, "first_")),
+            adopt_row(db, Student, prefixed(row, "second_")),
+        )
+        assert (first.telegram_id, first.name, second.telegram_id, second.name) == (5, "Rina", 6, "Karim")
+        with pytest.raises(TypeError, match="by column name"):
+            prefixed(row, "first_")[0]
