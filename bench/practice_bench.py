@@ -158,10 +158,14 @@ class Round:
         return (self.peak, self.load, self.after, self.ceiling)
 
 
-def machine_load(start: CpuTimes | None) -> str:
-    """ ", CPU busy 83%, steal 2%" since `start`, or nothing where /proc/stat is missing."""
+def measured(label: str, phase: Coroutine[Any, Any, Tally]) -> Tally:
+    """Run a phase on uvloop and report it, with how busy the machine's cores were meanwhile (where
+    /proc/stat tells)."""
+    start = CpuTimes.now()
+    tally = on_uvloop(phase)
     end = CpuTimes.now()
-    return f", CPU {end.since(start)}" if start is not None and end is not None else ""
+    report(f"{label}, CPU {end.since(start)}" if start is not None and end is not None else label, tally)
+    return tally
 
 
 # ---------------------------------------------------------------------------------------------- setup
@@ -706,22 +710,20 @@ def main(argv: list[str] | None = None) -> int:
             for number in range(1, args.rounds + 1):
                 groups = phase_groups[len(per_round) * (number - 1) : len(per_round) * number]
                 peak_group, load_group, after_group, raw_warmup, raw_group = groups
-                cpu_before = CpuTimes.now()
-                peak = on_uvloop(http_peak(port, peak_group, answers, args.concurrency))
-                report(f"round {number}, HTTP peak{machine_load(cpu_before)}", peak)
+                peak = measured(
+                    f"round {number}, HTTP peak", http_peak(port, peak_group, answers, args.concurrency)
+                )
                 rate = args.load * peak.students / peak.elapsed
-                cpu_before = CpuTimes.now()
-                loaded = on_uvloop(http_open_loop(port, load_group, answers, rate, args.seed + number - 1))
                 # How busy the cores were is what the p99 follows: when the machine slowed after the peak,
                 # "80% of it" kept them busier than 80%.
-                report(
-                    f"round {number}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)"
-                    f"{machine_load(cpu_before)}",
-                    loaded,
+                loaded = measured(
+                    f"round {number}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)",
+                    http_open_loop(port, load_group, answers, rate, args.seed + number - 1),
                 )
-                cpu_before = CpuTimes.now()
-                after = on_uvloop(http_peak(port, after_group, answers, args.concurrency))
-                report(f"round {number}, HTTP peak again{machine_load(cpu_before)}", after)
+                after = measured(
+                    f"round {number}, HTTP peak again",
+                    http_peak(port, after_group, answers, args.concurrency),
+                )
                 raw = raw_ceiling(url, raw_warmup, raw_group, answers, args.concurrency, args.workers)
                 report(f"round {number}, asyncpg ceiling", raw)
                 this = Round(peak, loaded, after, raw)

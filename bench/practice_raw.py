@@ -29,8 +29,7 @@ import asyncpg
 
 from src.answers.check import Verdict, check_answer
 from src.config import get_settings
-from src.practice.selection import Candidate, Outcome, choose_problems
-from src.practice.service import TODAYS_SESSIONS
+from src.practice.service import TODAYS_SESSIONS, choose_from
 from src.streaks.days import advance, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
@@ -201,24 +200,13 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
             await connection.execute(
                 "UPDATE sessions SET status = 'abandoned' WHERE session_id = $1", found["active_session_id"]
             )
-        elif found["seen_in_progress"]:
-            raise RuntimeError(
-                "the session in progress changed while this start waited: not in the benchmark"
-            )
+        elif found["seen_in_progress"]:  # the app reads the completed session again; students start once here
+            raise RuntimeError("the session in progress changed while this start waited")
         done_on = found["done_completed_at"] or found["done_date"]
         if done_on is not None and local_day(done_on, zone) == local_day(now, zone):
             return found["done_session_id"], list(found["done_problem_ids"])
-        inputs = found
-        candidates = [Candidate(*row) for row in inputs["candidates"]]
-        history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in inputs["recent"]]
-        recently_correct = frozenset(
-            problem_id
-            for problem_id, _, is_correct, evaluated_at in inputs["recent"]
-            if is_correct and datetime.fromisoformat(evaluated_at) >= now - timedelta(days=14)
-        )
         seed = student_id * 1_000_003 + local_day(now, zone).toordinal()
-        picks = choose_problems(candidates, history, recently_correct, seed)
-        ids = [pick.problem_id for pick in picks]
+        ids = [pick.problem_id for pick in choose_from(found, now, seed)]  # the same pure choice
         # The session and its view (for the student to see) in one statement, as the service writes it.
         view = await connection.fetchrow(
             f"WITH s AS (INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "

@@ -223,6 +223,12 @@ async def _choose_for(
             _CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
         )
         assert inputs is not None  # a SELECT without FROM returns one row
+    return choose_from(inputs, now, seed)
+
+
+def choose_from(inputs: Row, now: datetime, seed: int) -> list[Pick]:
+    """The new session's problems from the choice's inputs (`candidates` and `recent`, as jsonb, read by
+    `_CHOICE_INPUTS` or `TODAYS_SESSIONS`). Public: the benchmark's asyncpg ceiling chooses with it too."""
     candidates = [Candidate(*row) for row in inputs["candidates"]]
     recent = inputs["recent"]
     history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]
