@@ -57,6 +57,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 from bench.common import load_problems, parse_arguments, prepare_database
 from bench.http_client import Connection
+from bench.machine_cpu import CpuTimes, describe
 from bench.pgwire_counter import CountingProxy, through, upstream_of
 from src.answers.normalize import to_bengali_digits
 from src.auth.telegram import sign_init_data
@@ -76,6 +77,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     students: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)  # ms of the machine's CPU per request, by owner
 
     def merge(self, other: Tally) -> None:
         for name, values in other.latencies.items():
@@ -112,30 +114,6 @@ class Student:
 
 
 @dataclass(frozen=True)
-class CpuTimes:
-    """The machine's CPU time so far, from /proc/stat (Linux), in clock ticks: busy, steal, all."""
-
-    busy: int
-    steal: int
-    total: int
-
-    @staticmethod
-    def now() -> CpuTimes | None:
-        try:
-            with open("/proc/stat") as stat:
-                fields = [int(value) for value in stat.readline().split()[1:9]]
-        except (OSError, ValueError):
-            return None  # not Linux: the report leaves the column out
-        idle = fields[3] + fields[4]  # idle, iowait
-        return CpuTimes(sum(fields) - idle - fields[7], fields[7], sum(fields))
-
-    def since(self, start: CpuTimes) -> str:
-        """How busy the machine was since `start`: "busy 83%, steal 2%" (steal: taken by the host)."""
-        total = max(1, self.total - start.total)
-        return f"busy {(self.busy - start.busy) / total:.0%}, steal {(self.steal - start.steal) / total:.0%}"
-
-
-@dataclass(frozen=True)
 class Round:
     """One round: the app's peak, the load at a share of it, the app's peak again, the ceiling."""
 
@@ -158,13 +136,16 @@ class Round:
         return (self.peak, self.load, self.after, self.ceiling)
 
 
-def measured(label: str, phase: Coroutine[Any, Any, Tally]) -> Tally:
-    """Run a phase on uvloop and report it, with how busy the machine's cores were meanwhile (where
-    /proc/stat tells)."""
-    start = CpuTimes.now()
+def measured(label: str, phase: Coroutine[Any, Any, Tally], server: int | None = None) -> Tally:
+    """Run a phase on uvloop and report it, with how busy the machine's cores were meanwhile and what a
+    request cost the machine, by owner (where /proc tells; `server`: the app server's pid)."""
+    start = CpuTimes.now(server)
     tally = on_uvloop(phase)
-    end = CpuTimes.now()
-    report(f"{label}, CPU {end.since(start)}" if start is not None and end is not None else label, tally)
+    end = CpuTimes.now(server)
+    if start is not None and end is not None:
+        tally.cpu = end.per_request(start, tally.requests)
+        label = f"{label}, CPU {end.busy_share(start)}, {describe(tally.cpu)}"
+    report(label, tally)
     return tally
 
 
@@ -211,9 +192,15 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Served:
+    port: int
+    pid: int  # uvicorn's own process; its workers are its children
+
+
 @contextmanager
-def serve(database_url: str, workers: int, pool_size: int) -> Iterator[int]:
-    """The production app under uvicorn with `workers` processes; yields its port."""
+def serve(database_url: str, workers: int, pool_size: int) -> Iterator[Served]:
+    """The production app under uvicorn with `workers` processes, until the block ends."""
     port = free_port()
     env = {
         **os.environ,
@@ -245,7 +232,7 @@ def serve(database_url: str, workers: int, pool_size: int) -> Iterator[int]:
                     raise SystemExit("uvicorn did not start in 60 s") from None
                 time.sleep(0.1)
         asyncio.run(_wait_healthy(port, workers))
-        yield port
+        yield Served(port, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -454,7 +441,7 @@ def raw_process(share: CeilingShare) -> Tally:
     # On uvloop, as the app's uvicorn workers are: asyncpg is ~10% faster on it, and a ceiling on asyncio's
     # own loop flattered the app by as much.
     tally = on_uvloop(_raw_process(share))
-    tally.latencies = dict(tally.latencies)  # type: ignore[assignment]  # picklable
+    tally.latencies = dict(tally.latencies)  # picklable
     return tally
 
 
@@ -695,7 +682,8 @@ def main(argv: list[str] | None = None) -> int:
             f"PostgreSQL {'at --database-url' if args.database_url else 'embedded'}"
         )
         rounds_run: list[Round] = []
-        with serve(url, args.workers, per_worker_pool) as port:
+        with serve(url, args.workers, per_worker_pool) as server:
+            port = server.port
             step = max(args.concurrency, args.students)
             warm_rates = [
                 on_uvloop(http_peak(port, warmup[at : at + step], answers, args.concurrency)).rate()
@@ -711,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
                 groups = phase_groups[len(per_round) * (number - 1) : len(per_round) * number]
                 peak_group, load_group, after_group, raw_warmup, raw_group = groups
                 peak = measured(
-                    f"round {number}, HTTP peak", http_peak(port, peak_group, answers, args.concurrency)
+                    f"round {number}, HTTP peak",
+                    http_peak(port, peak_group, answers, args.concurrency),
+                    server.pid,
                 )
                 rate = args.load * peak.students / peak.elapsed
                 # How busy the cores were is what the p99 follows: when the machine slowed after the peak,
@@ -719,10 +709,12 @@ def main(argv: list[str] | None = None) -> int:
                 loaded = measured(
                     f"round {number}, HTTP at {args.load:.0%} of it ({rate:.1f} sessions/s arriving)",
                     http_open_loop(port, load_group, answers, rate, args.seed + number - 1),
+                    server.pid,
                 )
                 after = measured(
                     f"round {number}, HTTP peak again",
                     http_peak(port, after_group, answers, args.concurrency),
+                    server.pid,
                 )
                 raw = raw_ceiling(url, raw_warmup, raw_group, answers, args.concurrency, args.workers)
                 report(f"round {number}, asyncpg ceiling", raw)
@@ -752,6 +744,19 @@ def main(argv: list[str] | None = None) -> int:
                     f"p99 {endpoint} at {args.load:.0%} of peak, {label}: median "
                     f"{statistics.median(p99s):.0f} ms ({', '.join(f'{value:.0f}' for value in p99s)} ms)"
                 )
+        if all(r.load.cpu for r in rounds_run):
+            # The p99 follows what a request costs the machine, which drifts with the machine's speed: the
+            # multiple is what the code and the load decide, the milliseconds what the machine did.
+            costs = [sum(r.load.cpu.values()) for r in rounds_run]
+            multiples = [
+                1000 * percentile(sorted(r.load.values("answer")), 0.99) / c
+                for r, c in zip(rounds_run, costs, strict=True)
+            ]
+            print(
+                f"machine CPU a request at {args.load:.0%} of peak, by round: "
+                f"{', '.join(f'{cost:.2f}' for cost in costs)} ms; p99 answer as a multiple of it: "
+                f"{', '.join(f'{multiple:.0f}' for multiple in multiples)}"
+            )
         app_trips, raw_trips = asyncio.run(round_trips_phase(url, trip_group, answers))
         trips_table(app_trips, raw_trips)
 
@@ -792,8 +797,7 @@ async def round_trips_phase(
 
 def _start_counting_server(proxy_url: str) -> tuple[Any, int]:
     manager = serve(proxy_url, 1, 2)
-    port = manager.__enter__()
-    return manager, port
+    return manager, manager.__enter__().port
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of Dars: each module runs with `python -m bench.<name>` (see bench/README.md)."""
