@@ -25,7 +25,7 @@ from src.database import session_scope
 from src.models import Student
 from src.practice import students
 from src.practice.ports import AnswerJudge, HintSource
-from src.tutor import CuratedProvider, TutorProvider, get_provider
+from src.tutor import model_tutor
 
 
 async def clock() -> datetime:
@@ -42,21 +42,14 @@ async def settings() -> Settings:
 database = session_scope
 
 
-def _model_tutor() -> TutorProvider | None:
-    """Claude when ANTHROPIC_API_KEY is set; None without it, so no service prepares a model request (such
-    as looking up the student's language) that will never be sent."""
-    provider = get_provider()
-    return None if isinstance(provider, CuratedProvider) else provider
-
-
 async def hint_source() -> HintSource | None:
     """The AI tutor's hints; without a key None: the curated ladder."""
-    return _model_tutor()
+    return model_tutor()
 
 
 async def answer_judge() -> AnswerJudge | None:
     """The AI tutor judges what the checker cannot; without a key there is no judge (None)."""
-    return _model_tutor()
+    return model_tutor()
 
 
 Now = Annotated[datetime, Depends(clock)]

@@ -10,6 +10,14 @@ from src.tutor.provider import (
     TutorProvider,
     get_provider,
     make_provider,
+    model_tutor,
 )
 
-__all__ = ["ClaudeProvider", "CuratedProvider", "TutorProvider", "get_provider", "make_provider"]
+__all__ = [
+    "ClaudeProvider",
+    "CuratedProvider",
+    "TutorProvider",
+    "get_provider",
+    "make_provider",
+    "model_tutor",
+]

@@ -228,3 +228,11 @@ def make_provider(
 def get_provider() -> TutorProvider:
     """The process-wide provider (one HTTP connection pool), e.g. for the API's hint_source/answer_judge."""
     return make_provider()
+
+
+def model_tutor() -> TutorProvider | None:
+    """The process-wide provider when it is a model (ANTHROPIC_API_KEY set), else None: callers then serve
+    curated hints and leave undecided answers undecided, and prepare no model request (such as looking up
+    the student's language) that would never be sent. The API and the bot both judge and hint with it."""
+    provider = get_provider()
+    return None if isinstance(provider, CuratedProvider) else provider
