@@ -180,7 +180,7 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
     async with pool.acquire() as connection, connection.transaction():
         student_id = await _authenticate(connection, telegram_id)
         student = await connection.fetchrow(
-            "SELECT student_id, grade FROM students WHERE student_id = $1 FOR UPDATE", student_id
+            "SELECT student_id, grade FROM students WHERE student_id = $1 FOR NO KEY UPDATE", student_id
         )
         if student is None:
             raise LookupError(f"no student {student_id}")

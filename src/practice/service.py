@@ -1,7 +1,8 @@
 """Practice use cases. Each takes the AsyncSession first and flushes; the caller commits.
 
 Concurrency: every write to a session first locks its row (SELECT ... FOR UPDATE), and starting a session
-locks the student's row, so concurrent requests for one student or one session run one after another.
+locks the student's row (FOR NO KEY UPDATE), so concurrent requests for one student or one session run one
+after another.
 A partial unique index (one in-progress session per student) backs this up in the database.
 """
 
@@ -51,7 +52,12 @@ MAX_HINTS = 3
 
 # The practice loop's statements, sent on the session's asyncpg connection (src/driver.py): through the
 # ORM each cost several times the statement itself (bench/README.md).
-_LOCK_STUDENT = f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR UPDATE"
+# NO KEY UPDATE, not UPDATE: it serialises starts (and profile changes) just as well, but leaves alone the
+# share lock that a foreign key to the student takes (a new streak or cost record). A start holding FOR UPDATE
+# while an answer, holding the session it waits for, creates the first streak would deadlock the two.
+_LOCK_STUDENT = (
+    f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR NO KEY UPDATE"
+)
 _LAST_COMPLETED = f"""
 SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
 WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LIMIT 1"""

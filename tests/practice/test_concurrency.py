@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -138,18 +138,9 @@ async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_se
     """The last answer holds the session's row lock while it completes the session; a start meanwhile (the
     student's other device) waits for that lock, and must then see the session as completed today, not
     miss it and begin a second session for the day."""
-    student_id = await _seed()
-    async with get_session() as db:
-        # A streak from an earlier day: creating it would lock the student's row (its foreign key), and
-        # the start would wait there instead, before reading anything.
-        db.add(
-            Streak(
-                student_id=student_id,
-                current_streak=1,
-                longest_streak=1,
-                last_practice_date=date(2026, 2, 28),
-            )
-        )
+    student_id = (
+        await _seed()
+    )  # no streak yet: completing creates it, its foreign key share-locking the student
     sid, ids, answers = await _one_problem_left(student_id)
     later = T0 + timedelta(minutes=6)
     async with get_session() as answering:
@@ -167,6 +158,31 @@ async def test_a_start_waiting_on_the_completing_answer_returns_the_completed_se
         session = await db.get(PracticeSession, sid)
     assert count == 1
     assert session is not None and session.status == SessionStatus.COMPLETED
+
+
+async def test_a_start_holding_the_student_lock_does_not_deadlock_the_completing_answer() -> None:
+    """The answer locks the session; a start (the student's other device) then locks the student and waits
+    for the session; the answer completes the session and creates the student's first streak, whose foreign
+    key share-locks the student's row. Had the start locked the student FOR UPDATE, the two would wait for
+    each other until PostgreSQL killed one (a 500, or a lost answer): both must finish, one after the
+    other."""
+    student_id = await _seed()  # no streak row yet: the student's first session
+    sid, ids, answers = await _one_problem_left(student_id)
+    later = T0 + timedelta(minutes=5)
+    async with get_session() as answering:
+        await service.get_session_view(answering, student_id, sid, lock=True)  # as an answer begins
+        start = asyncio.create_task(_start(student_id, asyncio.Barrier(1), now=later))
+        await _until_waiting_for_a_lock("the start")
+        outcome = await service.submit_answer(
+            answering, student_id, sid, answers[ids[-1]], problem_id=ids[-1], now=later
+        )
+        assert outcome.session_completed
+    assert await start == sid  # today's session, completed, and no second one
+    async with get_session() as db:
+        streak = await db.get(Streak, student_id)
+        count = (await db.execute(select(func.count()).select_from(PracticeSession))).scalar_one()
+    assert streak is not None and streak.current_streak == 1
+    assert count == 1
 
 
 async def test_a_start_waiting_on_the_expiry_job_begins_a_new_session() -> None:
