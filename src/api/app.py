@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from src.answers.check import check_answer
-from src.api import admin, sessions, students
+from src.api import admin, admin_costs, sessions, students
+from src.api.body_limit import BodyLimit
 from src.api.errors import install_error_handlers
 from src.api.expiry import expire_periodically
 from src.api.route_table import dispatch_by_table
@@ -94,6 +95,7 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
         lifespan=make_lifespan(expiry_interval_seconds),
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)
 
     @app.get(
         "/health",
@@ -109,5 +111,6 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     app.include_router(sessions.router)  # first: the practice loop's requests are most of all requests
     app.include_router(students.router)
     app.include_router(admin.router)
+    app.include_router(admin_costs.router)
     app.include_router(telegram_router)
     return app

@@ -12,14 +12,15 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
+from src.errors import InvalidInput
 from src.models import CostRecord, Student
 from src.models import Session as PracticeSession
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-class BadMonth(ValueError):
-    """Not a YYYY-MM month."""
+class BadMonth(InvalidInput, ValueError):
+    """Not a YYYY-MM month we can report on (the API answers 422, the CLI exits 2)."""
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
@@ -28,6 +29,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     if match is None:
         raise BadMonth(f"month must look like 2026-11, got {month!r}")
     year, number = int(match.group(1)), int(match.group(2))
+    if not 1970 <= year <= 9998:  # Python's datetime ends at 9999, and the zone's offset needs room
+        raise BadMonth(f"month must be between 1970-01 and 9998-12, got {month!r}")
     zone = get_settings().timezone
     start = datetime(year, number, 1, tzinfo=zone)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)

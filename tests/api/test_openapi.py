@@ -22,6 +22,7 @@ EXPECTED = {
     ("GET", "/admin/students/{student_id}/progress"),
     ("GET", "/admin/students/{student_id}/sessions/{session_id}"),
     ("POST", "/admin/sessions/expire"),
+    ("GET", "/admin/costs"),
 }
 
 

@@ -96,7 +96,7 @@ def test_month_bounds_and_percentile() -> None:
     start, end = month_bounds("2026-12")
     assert (start.year, start.month, end.year, end.month) == (2026, 12, 2027, 1)
     assert start.utcoffset().total_seconds() == 6 * 3600
-    for bad in ("2026-13", "26-01", "2026/01", "", "2026-1"):
+    for bad in ("2026-13", "26-01", "2026/01", "", "2026-1", "9999-12", "0000-01"):
         with pytest.raises(BadMonth):
             month_bounds(bad)
     assert percentile([], 0.95) == 0.0

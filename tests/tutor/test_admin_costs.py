@@ -1,4 +1,4 @@
-"""GET /admin/costs?month=YYYY-MM over a real database (the router mounted on a bare app)."""
+"""GET /admin/costs?month=YYYY-MM over a real database, through the production app."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import SecretStr
 
-from src.api import admin_costs
+from src.api.app import create_app
 from src.api.dependencies import settings
-from src.api.errors import install_error_handlers
 from src.config import get_settings
 from src.database import get_session
 from src.models import CostRecord, Student
@@ -22,9 +20,7 @@ TOKEN = "admin-costs-test-token-0123456789"
 
 @pytest.fixture
 async def client(committed: None) -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    install_error_handlers(app)
-    app.include_router(admin_costs.router)
+    app = create_app()  # the route must be mounted where operators call it, not only in a test app
     config = get_settings().model_copy(update={"admin_token": SecretStr(TOKEN)})
     app.dependency_overrides[settings] = lambda: config
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
@@ -71,3 +67,13 @@ async def test_operators_only_and_a_real_month(client: httpx.AsyncClient) -> Non
         )
         assert response.status_code == 422, month
         assert response.json()["error"]["code"] == "validation_error"
+
+
+async def test_a_month_beyond_the_calendar_is_refused_not_a_crash(client: httpx.AsyncClient) -> None:
+    """9999-12 and 0000-01 match YYYY-MM, but their bounds fall outside what datetime can hold."""
+    for month in ("9999-12", "0000-01"):
+        response = await client.get(
+            f"/admin/costs?month={month}", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert response.status_code == 422, month
+        assert response.json()["error"]["code"] == "invalid_input"
