@@ -289,7 +289,7 @@ class _PlannedHandler:
                     raise _Fallback  # FastAPI's own content-type rules decide
                 try:
                     received = json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
                     raise _Fallback from None
             values[self.body_field.name] = _validate_body(self.body_field, received, values)
         return values

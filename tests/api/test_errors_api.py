@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 from fastapi import APIRouter
 from starlette.types import Message, Receive, Scope, Send
 
+from src.api.body_limit import MAX_BODY_BYTES
 from src.api.dependencies import Db
 from src.database import get_session
 from src.errors import Conflict
@@ -101,3 +104,61 @@ async def test_success_is_committed_before_the_response_starts(api: Api) -> None
         response = await client.post("/students", json={"grade": 7}, headers=api.student(804))
     assert response.status_code == 201
     assert seen_at_response_start == [True]
+
+
+async def test_json_nested_deeper_than_the_parser_goes_is_a_400_on_a_practice_route(
+    api: Api, register: Register
+) -> None:
+    """A practice route parses its body itself (a planned route): nesting past the parser's recursion limit
+    must be the malformed body FastAPI reports elsewhere, not a 500."""
+    await register(803)
+    body = b"[" * 30_000 + b"]" * 30_000  # under the body ceiling, far deeper than json can recurse
+    response = await api.client().post(
+        "/sessions/1/answers", content=body, headers=api.student(803) | {"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert_error(response, 400, response.json()["error"]["code"])
+
+
+async def test_a_body_over_the_ceiling_is_refused_before_it_is_read_or_anyone_is_asked(api: Api) -> None:
+    body = b'{"problem_id": 1, "answer": "' + b"1" * (MAX_BODY_BYTES + 1) + b'"}'
+    response = await api.client().post(
+        "/sessions/1/answers", content=body, headers={"content-type": "application/json"}
+    )  # no Authorization: the ceiling comes first, so an anonymous caller cannot make us parse it
+    details = assert_error(response, 413, "payload_too_large")
+    assert details == {"method": "POST", "path": "/sessions/1/answers", "limit_bytes": MAX_BODY_BYTES}
+
+
+async def test_a_body_sent_without_a_length_is_cut_off_at_the_ceiling(api: Api, register: Register) -> None:
+    await register(804)
+    chunks_sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal chunks_sent
+        yield b'{"problem_id": 1, "answer": "'
+        for _ in range(1_000):  # 1 MB if it were all read
+            chunks_sent += 1
+            yield b"1" * 1_024
+        yield b'"}'
+
+    response = await api.client().post(
+        "/sessions/1/answers",
+        content=chunks(),
+        headers=api.student(804) | {"content-type": "application/json"},
+    )
+    assert_error(response, 413, "payload_too_large")
+    assert chunks_sent < 100  # read up to the ceiling, not to the end
+
+
+async def test_a_body_under_the_ceiling_without_a_length_is_served(api: Api, register: Register) -> None:
+    await register(805)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"name": "Karim",'
+        yield b' "grade": 8}'
+
+    response = await api.client().patch(
+        "/students/me", content=chunks(), headers=api.student(805) | {"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["grade"] == 8
