@@ -28,7 +28,10 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     """Every setting Dars reads. Each field is the upper-cased environment variable of the same name."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # No inf or nan: every float here is a duration, a rate or money, and "inf" would pass a lower bound.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=False, allow_inf_nan=False
+    )
 
     # The spec's database variables.
     database_url: str | None = Field(
@@ -56,9 +59,13 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, description="The bot's token; the key that Mini App initData is signed with."
     )
-    telegram_init_data_max_age_seconds: int = Field(default=86400, ge=1)
+    # At most a year: a larger age no longer protects anything, and timedelta() cannot hold ~10^14 seconds.
+    telegram_init_data_max_age_seconds: int = Field(default=86400, ge=1, le=365 * 86400)
     session_expiry_interval_seconds: float = Field(
-        default=60.0, ge=0, description="How often the API marks expired sessions abandoned; 0 = never."
+        default=60.0,
+        ge=0,
+        le=86400,
+        description="How often the API marks expired sessions abandoned; 0 = never.",
     )
 
     # The AI tutor (src/tutor). Without a key every hint is the curated one and no answer is judged by AI.

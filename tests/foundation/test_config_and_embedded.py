@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ("DATABASE_ECHO", "sometimes"),
         ("DATABASE_URL", "sqlite:///dars.db"),
         ("DARS_TIMEZONE", "Mars/Olympus"),
+        ("TELEGRAM_INIT_DATA_MAX_AGE_SECONDS", "100000000000000"),
+        ("SESSION_EXPIRY_INTERVAL_SECONDS", "inf"),
+        ("DARS_MONTHLY_BUDGET_USD", "nan"),
     ],
 )
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
