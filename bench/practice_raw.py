@@ -202,7 +202,7 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
             )
         elif found["seen_in_progress"]:  # the app reads the completed session again; students start once here
             raise RuntimeError("the session in progress changed while this start waited")
-        done_on = found["done_completed_at"] or found["done_date"]
+        done_on = found["done_date"]  # a session is the day's it began on, as in the service
         if done_on is not None and local_day(done_on, zone) == local_day(now, zone):
             return found["done_session_id"], list(found["done_problem_ids"])
         seed = student_id * 1_000_003 + local_day(now, zone).toordinal()
@@ -281,11 +281,11 @@ async def answer(
             max(0, int((min(now, view.expires_at) - view.started).total_seconds())),
             sum(state.solved for state in view.states),
         )
-        await _record_practice(connection, view.student_id, now)
+        await _record_practice(connection, view.student_id, view.started)
         return correct, True
 
 
-async def _record_practice(connection: asyncpg.Connection, student_id: int, now: datetime) -> None:
+async def _record_practice(connection: asyncpg.Connection, student_id: int, started: datetime) -> None:
     await connection.execute(
         "INSERT INTO streaks (student_id) VALUES ($1) ON CONFLICT DO NOTHING", student_id
     )
@@ -300,7 +300,7 @@ async def _record_practice(connection: asyncpg.Connection, student_id: int, now:
         streak["longest_streak"],
         streak["last_practice_date"],
         tuple(streak["milestones_achieved"]),
-        local_day(now, get_settings().timezone),
+        local_day(started, get_settings().timezone),
     )
     await connection.execute(
         "UPDATE streaks SET current_streak = $2, longest_streak = $3, last_practice_date = $4, "

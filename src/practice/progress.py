@@ -87,11 +87,12 @@ async def _weeks(db: AsyncSession, student_id: int, now: datetime) -> list[WeekC
     since = datetime.combine(starts[0], time(0), tzinfo=zone).astimezone(UTC)
     completed = (
         await db.execute(
-            select(PracticeSession.completed_at).where(
+            # Counted on the day each began, as streaks count them.
+            select(PracticeSession.date).where(
                 PracticeSession.student_id == student_id,
                 PracticeSession.status == SessionStatus.COMPLETED,
-                PracticeSession.completed_at >= since,
-                PracticeSession.completed_at <= now,
+                PracticeSession.date >= since,
+                PracticeSession.date <= now,
             )
         )
     ).scalars()

@@ -100,7 +100,7 @@ LEFT JOIN LATERAL (
 ) AS d ON true
 LEFT JOIN LATERAL ({_choice_inputs("$4", "$1", "$5")}
   WHERE (a.session_id IS NULL OR a.expires_at <= $2)
-    AND (d.session_id IS NULL OR coalesce(d.completed_at, d.date) < $3)
+    AND (d.session_id IS NULL OR d.date < $3)
 ) AS c ON true"""
 # A new session and its view in one statement (one round trip less on every new day's start): its
 # responses and hint views are necessarily empty, its problems' versions are read with it.
@@ -195,11 +195,11 @@ async def start_daily_session(
         done_row = await connection.fetchrow(_LAST_COMPLETED, student_id)
         inputs = None
 
-    done_today = None if done_row is None else adopt_row(db, PracticeSession, done_row)
-    # "Done today" by the day it was completed: the same day the streak counted it on.
-    finished_on = done_today.completed_at or done_today.date if done_today is not None else None
-    if done_today is not None and finished_on is not None and local_day(finished_on, zone) == today:
-        return await load_view(db, done_today, resumed=True)
+    done = None if done_row is None else adopt_row(db, PracticeSession, done_row)
+    # A session belongs to the day it began, as its streak does: one begun at 23:50 and finished after
+    # midnight is yesterday's, and today's session is still to come.
+    if done is not None and local_day(done.date, zone) == today:
+        return await load_view(db, done, resumed=True)
 
     seed = seed if seed is not None else _daily_seed(student_id, now)
     picks = await _choose_for(connection, student, now, seed, inputs)
@@ -368,7 +368,7 @@ async def _record(
             _COMPLETE, session.session_id, now, completed["total_time_seconds"], completed["problems_correct"]
         )
         mark_saved(session, completed | {"updated_at": updated_at})
-        streak_update = await streaks.record_practice(db, session.student_id, now)
+        streak_update = await streaks.record_practice(db, session.student_id, session.date)
     return AnswerOutcome(check, True, is_correct, current, view, streak_update)
 
 

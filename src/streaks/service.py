@@ -41,10 +41,11 @@ async def _locked_streak(db: AsyncSession, student_id: int) -> Streak:
     return adopt_row(db, Streak, row)
 
 
-async def record_practice(db: AsyncSession, student_id: int, when: datetime) -> StreakUpdate:
-    """Move the streak for a session completed at `when`; returns the update with new milestones."""
+async def record_practice(db: AsyncSession, student_id: int, started: datetime) -> StreakUpdate:
+    """Move the streak for a completed session that began at `started`: it counts on the local day it
+    began, even if finished after midnight. Returns the update with new milestones."""
     streak = await _locked_streak(db, student_id)
-    today = local_day(when, get_settings().timezone)
+    today = local_day(started, get_settings().timezone)
     update = advance(
         streak.current_streak,
         streak.longest_streak,

@@ -234,6 +234,35 @@ async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> No
     assert streak.milestones_achieved == [7] and streak.longest_streak == 7
 
 
+async def test_a_session_finished_after_midnight_counts_for_the_day_it_began(db: DarsSession) -> None:
+    """Begun at 23:55 in Dhaka on 1 March, finished at 00:05 on 2 March: it is 1 March's session. The streak
+    goes on from 28 February (not broken by a 1 March with nothing), and 2 March's session is still to come."""
+    answers = await _library(db, count=40)
+    student = await make_student(db)
+    db.add(
+        Streak(
+            student_id=student.student_id,
+            current_streak=3,
+            longest_streak=3,
+            last_practice_date=datetime(2026, 2, 28).date(),
+        )
+    )
+    await db.flush()
+    late = datetime(2026, 3, 1, 17, 55, tzinfo=UTC)  # 23:55 in Dhaka
+    view = await service.start_daily_session(db, student.student_id, now=late)
+    outcome = await _finish(db, student.student_id, view, answers, late + timedelta(minutes=10))
+    assert outcome.streak is not None and outcome.streak.current == 4
+    streak = await db.get(Streak, student.student_id)
+    assert streak is not None and streak.last_practice_date == datetime(2026, 3, 1).date()
+
+    morning = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 08:00 on 2 March
+    today = await service.start_daily_session(db, student.student_id, now=morning)
+    assert today.session.session_id != view.session.session_id
+    assert today.session.status == SessionStatus.IN_PROGRESS
+    outcome = await _finish(db, student.student_id, today, answers, morning + timedelta(minutes=5))
+    assert outcome.streak is not None and outcome.streak.current == 5
+
+
 async def test_expire_sessions(db: DarsSession) -> None:
     await _library(db)
     a = await make_student(db)
