@@ -1,22 +1,28 @@
 """Tutor providers: curated-only (no key) or Claude. The only module that imports `anthropic`.
 
 Every Claude call goes through ClaudeProvider.complete, which
-(a) prices the worst case (prompt tokens estimated generously from its characters, plus max_tokens) and
-    asks costs.check_budget, which takes the student's budget lock until the transaction ends: a call that
-    might not fit is never made and the caller falls back to the curated path;
-(b) makes the call with a short timeout per attempt, the SDK's few retries (a retry is a new, billed
-    generation) and an overall deadline, so a long retry-after cannot hold the student;
+(a) prices the worst case of one attempt (prompt tokens estimated generously from its characters, plus
+    max_tokens) and asks costs.check_budget, which takes the student's budget lock until the transaction
+    ends: an attempt that might not fit is never made and the caller falls back to the curated path;
+(b) makes the call with a short timeout per attempt, a few retries and an overall deadline, so a long
+    retry-after cannot hold the student. The retries are made here, not by the SDK (its client has
+    max_retries=0), with the SDK's rules, so that every attempt is seen: each retry is a new generation,
+    so the budget is checked again before it and the attempts that may have been billed are recorded;
 (c) records a CostRecord from the returned usage, also when the caller then rejects the text, and also when
     the caller's transaction later rolls back (costs.record_usage writes it again after the rollback).
-A call that times out (per attempt or overall) records the worst case of every attempt: the request may
-have been generated and billed. One refused after the retries (429, 529, 5xx, connection) records nothing.
+An attempt that times out (per attempt or overall) after its request may have been sent records its worst
+case, one record per attempt: it may have been generated and billed. An attempt refused (429, 529, 5xx,
+another status, a failed connection or a connection not made in time) records nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
 import math
+import random
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -57,11 +63,49 @@ def estimate_input_tokens(*texts: str) -> int:
 
 
 DEFAULT_ATTEMPT_SECONDS = 10.0  # when the client was given a structured httpx timeout instead of seconds
-RETRY_BACKOFF_SECONDS = 2.0  # the SDK's exponential backoff starts at 0.5 s; a retry-after beyond is cut
+# The longest wait before a retry. The SDK's backoff (0.5 s, doubled per retry, minus up to 25% jitter) is
+# cut to it; a retry-after longer than it ends the call instead: retrying sooner than the API asked would
+# most likely be refused again, and the student waits for the hint holding the session's row lock.
+RETRY_BACKOFF_SECONDS = 2.0
+INITIAL_RETRY_DELAY = 0.5  # the SDK's first backoff (anthropic._constants.INITIAL_RETRY_DELAY)
+
+# Timeouts before a single byte of the request went out (no connection, no free pooled connection): the
+# API never saw the request, so nothing can have been billed.
+_NEVER_SENT = (httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def should_retry(response: httpx2.Response) -> bool:
+    """The SDK's rule for an error status: the API's x-should-retry when it says, else 408, 409, 429, 5xx."""
+    says = response.headers.get("x-should-retry")
+    if says in ("true", "false"):
+        return says == "true"
+    return response.status_code in (408, 409, 429) or response.status_code >= 500
+
+
+def retry_after_seconds(headers: httpx2.Headers) -> float | None:
+    """The wait the API asks for, as the SDK reads it: retry-after-ms, else retry-after in seconds or as
+    an HTTP date; None when it asks for none."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return float(headers[name]) / scale
+        except (KeyError, ValueError):
+            pass
+    date = email.utils.parsedate_tz(headers.get("retry-after", ""))
+    return None if date is None else float(email.utils.mktime_tz(date) - time.time())
+
+
+def retry_delay(retries_taken: int, refused: httpx2.Response | None) -> float | None:
+    """Seconds to wait before the next attempt, or None when the API asks for longer than we wait."""
+    asked = retry_after_seconds(refused.headers) if refused is not None else None
+    if asked is not None and asked > 0:  # the SDK, too, backs off as usual on a retry-after of 0
+        return asked if asked <= RETRY_BACKOFF_SECONDS else None
+    backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, RETRY_BACKOFF_SECONDS)
+    # Jitter, as the SDK's: students refused at the same moment do not all retry at the same moment.
+    return backoff * (1 - 0.25 * random.random())
 
 
 class TutorProvider(Protocol):
@@ -89,8 +133,18 @@ class CuratedProvider:
 class ClaudeProvider:
     """Hints and judging with Claude, each call budgeted and recorded (see the module docstring)."""
 
-    def __init__(self, client: anthropic.AsyncAnthropic, model: str, *, clock: Clock = utcnow) -> None:
-        self.client = client
+    def __init__(
+        self,
+        client: anthropic.AsyncAnthropic,
+        model: str,
+        *,
+        max_retries: int | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        # Retries are ours (None: as many as the client was given), never the SDK's: an attempt the SDK
+        # retried internally would be invisible here, neither budgeted nor recorded if it timed out.
+        self.max_retries = client.max_retries if max_retries is None else max_retries
+        self.client = client if client.max_retries == 0 else client.with_options(max_retries=0)
         self.model = model
         self._clock = clock
         self._hints = AiHints(self.complete, model)
@@ -109,11 +163,13 @@ class ClaudeProvider:
         client = anthropic.AsyncAnthropic(
             api_key=settings.anthropic_api_key.get_secret_value(),
             base_url=settings.anthropic_base_url,
-            max_retries=settings.dars_claude_max_retries,
+            max_retries=0,  # complete() retries, see __init__
             timeout=settings.dars_claude_timeout_seconds,
             http_client=http_client,
         )
-        return cls(client, settings.dars_claude_model, clock=clock)
+        return cls(
+            client, settings.dars_claude_model, max_retries=settings.dars_claude_max_retries, clock=clock
+        )
 
     async def hint(self, db: AsyncSession, request: HintRequest) -> HintText | None:
         return await self._hints.hint(db, request)
@@ -124,7 +180,7 @@ class ClaudeProvider:
         return await self._judge.judge(db, student_id, session_id, problem, student_text)
 
     def _deadline_seconds(self, attempts: int) -> float:
-        """Every attempt's timeout, plus the SDK's short backoff between attempts."""
+        """Every attempt's timeout, plus the longest wait before each retry."""
         timeout = self.client.timeout
         per_attempt = float(timeout) if isinstance(timeout, int | float) else DEFAULT_ATTEMPT_SECONDS
         return attempts * per_attempt + (attempts - 1) * RETRY_BACKOFF_SECONDS
@@ -148,54 +204,87 @@ class ClaudeProvider:
         except UnknownModelPrice:
             logger.error("no price configured for %s: not calling a model we cannot cost", self.model)
             return None
-        budget = await costs.check_budget(db, student_id, estimate, now=now)
-        if not budget.allowed:
-            logger.info(
-                "student %s: $%.5f left this month, a %s call may cost $%.5f: curated path",
-                student_id,
-                budget.remaining_usd,
-                operation.value,
-                estimate,
+
+        async def record(usage: Usage) -> None:
+            await costs.record_usage(
+                db,
+                student_id=student_id,
+                session_id=session_id,
+                operation=operation,
+                model=self.model,
+                usage=usage,
+                now=now,
             )
-            return None
-        attempts = 1 + self.client.max_retries
-        try:
-            # The SDK's own timeout is per attempt, and it may wait up to a minute for a 429's retry-after
-            # between attempts: a student waiting for a hint (holding the session's row lock) gets a cap.
-            async with asyncio.timeout(self._deadline_seconds(attempts)):
-                message = await self.client.messages.create(
-                    model=self.model,
-                    max_tokens=max_tokens,
-                    system=system,
-                    messages=[{"role": "user", "content": prompt}],
+
+        attempts = 1 + self.max_retries
+        loop = asyncio.get_running_loop()
+        # The SDK's timeout is per attempt; the deadline caps the whole call, waits included. It covers only
+        # the requests, never a database statement, which a cancellation could leave half done.
+        deadline = loop.time() + self._deadline_seconds(attempts)
+        for retries_taken in range(attempts):
+            # Before every attempt, a retry too: it is a new generation, and the worst case of an attempt
+            # that timed out before it is already recorded, so together they never pass the budget.
+            budget = await costs.check_budget(db, student_id, estimate, now=now)
+            if not budget.allowed:
+                logger.info(
+                    "student %s: $%.5f left this month, a %s call may cost $%.5f: curated path",
+                    student_id,
+                    budget.remaining_usd,
+                    operation.value,
+                    estimate,
                 )
-            usage = _billed(message.usage, estimated_input, max_tokens)
-        except (anthropic.APITimeoutError, TimeoutError):
-            # A request we stopped waiting for may still have been generated and billed, once per attempt
-            # the SDK made: record the worst case, so the ledger and the budget never undercount.
-            logger.warning("Claude %s call timed out: worst case recorded, curated path", operation.value)
-            message = None
-            usage = Usage(input_tokens=estimated_input * attempts, output_tokens=max_tokens * attempts)
-        except anthropic.APIError as exc:  # after the SDK's retries: status, connection, bad body
-            logger.warning("Claude %s call failed (%s): curated path", operation.value, type(exc).__name__)
-            return None
-        except ValueError as exc:  # a 200 whose body is not JSON at all: nothing usable, nothing billed known
-            logger.warning("Claude %s call returned no JSON (%s): curated path", operation.value, exc)
-            return None
-        await costs.record_usage(
-            db,
-            student_id=student_id,
-            session_id=session_id,
-            operation=operation,
-            model=self.model,
-            usage=usage,
-            now=now,
-        )
-        if message is None:
-            return None
-        blocks = message.content or []
-        text = "".join(block.text for block in blocks if isinstance(block, TextBlock))
-        return Completion(text=text, stop_reason=message.stop_reason)
+                return None
+            refused: httpx2.Response | None = None
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await self.client.messages.create(
+                        model=self.model,
+                        max_tokens=max_tokens,
+                        system=system,
+                        messages=[{"role": "user", "content": prompt}],
+                    )
+            except (anthropic.APITimeoutError, TimeoutError) as exc:
+                if isinstance(exc.__cause__, _NEVER_SENT):
+                    logger.warning("Claude %s attempt could not connect in time", operation.value)
+                else:
+                    # A request we stopped waiting for may still have been generated and billed: record
+                    # its worst case, so the ledger and the budget never undercount.
+                    logger.warning("Claude %s attempt timed out: worst case recorded", operation.value)
+                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
+                if isinstance(exc, TimeoutError):  # the overall deadline: no time left for a retry
+                    logger.warning("Claude %s call out of time: curated path", operation.value)
+                    return None
+            except anthropic.APIStatusError as exc:  # refused before any generation: nothing billed
+                if not should_retry(exc.response):
+                    logger.warning(
+                        "Claude %s call refused (%s): curated path", operation.value, exc.status_code
+                    )
+                    return None
+                refused = exc.response
+            except anthropic.APIConnectionError:  # not a timeout: the connection failed, nothing billed
+                logger.warning("Claude %s attempt could not connect", operation.value)
+            except anthropic.APIError as exc:  # a body the SDK cannot read: the SDK does not retry it
+                logger.warning(
+                    "Claude %s call failed (%s): curated path", operation.value, type(exc).__name__
+                )
+                return None
+            except ValueError as exc:  # a 200 whose body is not JSON: nothing usable, no usage to record
+                logger.warning("Claude %s call returned no JSON (%s): curated path", operation.value, exc)
+                return None
+            else:
+                await record(_billed(message.usage, estimated_input, max_tokens))
+                blocks = message.content or []
+                text = "".join(block.text for block in blocks if isinstance(block, TextBlock))
+                return Completion(text=text, stop_reason=message.stop_reason)
+            if retries_taken + 1 == attempts:
+                break
+            delay = retry_delay(retries_taken, refused)
+            if delay is None or loop.time() + delay >= deadline:
+                logger.warning("Claude %s call: no time to wait for a retry: curated path", operation.value)
+                return None
+            await asyncio.sleep(delay)
+        logger.warning("Claude %s call failed on all %s attempts: curated path", operation.value, attempts)
+        return None
 
 
 def _billed(usage: anthropic.types.Usage | None, estimated_input: int, max_tokens: int) -> Usage:

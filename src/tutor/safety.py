@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from enum import StrEnum
 from fractions import Fraction
 
@@ -34,7 +35,14 @@ class Rejection(StrEnum):
 
 
 def clean_hint(text: str) -> str:
-    """The model's text as a chat message: trimmed, one paragraph, no markdown emphasis or quotes around."""
+    """The model's text as a chat message: trimmed, one paragraph, no markdown emphasis or quotes around,
+    no control characters."""
+    # A stray control character (NUL, escape, ...) is invisible noise in an otherwise good hint: dropping it
+    # keeps the personalised hint the student asked for (and we paid for), where rejecting it would show
+    # the curated one. It must go: PostgreSQL refuses NUL in text, so storing the hint failed the request.
+    # Whitespace controls (newline, tab, ...) become spaces below, and format characters such as the zero
+    # width joiners of Bengali script are not controls (category Cf), so they stay.
+    text = "".join(char for char in text if char.isspace() or unicodedata.category(char) != "Cc")
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"[*_`#]+", "", text).strip()
     return text.strip("\"'“”").strip()

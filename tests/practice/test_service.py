@@ -235,8 +235,9 @@ async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> No
 
 
 async def test_a_session_finished_after_midnight_counts_for_the_day_it_began(db: DarsSession) -> None:
-    """Begun at 23:55 in Dhaka on 1 March, finished at 00:05 on 2 March: it is 1 March's session. The streak
-    goes on from 28 February (not broken by a 1 March with nothing), and 2 March's session is still to come."""
+    """Begun at 23:55 in Dhaka on 1 March, finished at 00:05 on 2 March: it is 1 March's session. The
+    streak goes on from 28 February (not broken by a 1 March with nothing), and 2 March's session is still
+    to come."""
     answers = await _library(db, count=40)
     student = await make_student(db)
     db.add(

@@ -9,6 +9,7 @@ import pytest
 
 from src.config import get_settings
 from src.tutor.provider import ClaudeProvider
+from tests.api.conftest import answers, api, register  # noqa: F401 (the HTTP harness, for tests over HTTP)
 from tests.tutor.fake_messages_api import FakeMessagesApi
 from tests.tutor.support import T0, tutor_settings
 

@@ -20,7 +20,7 @@ from src.tutor import ClaudeProvider, CuratedProvider, make_provider
 from src.tutor.prompts import hint_prompt
 from src.tutor.provider import estimate_input_tokens
 from tests.factories import hint_ladder, make_session
-from tests.tutor.fake_messages_api import FakeMessagesApi
+from tests.tutor.fake_messages_api import FakeMessagesApi, Reply
 from tests.tutor.support import MODEL, T0, cost_records, practice, tutor_settings
 
 CLIENTS = 8
@@ -95,6 +95,23 @@ async def test_concurrent_calls_of_one_student_never_go_over_the_budget(
     assert CLIENTS * min(r.cost_usd for r in records) > budget
 
 
+async def test_a_retry_is_not_made_when_its_worst_case_no_longer_fits_the_budget(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, budget_usd: Callable[[float], None]
+) -> None:
+    setup = await practice(db)
+    estimate = _estimate(setup.problem)
+    budget_usd(1.5 * estimate)  # room for one attempt's worst case, not for two
+    fake.responder = lambda body: Reply(timeout=True)
+    await service.submit_answer(db, *setup.ids, "-540", now=T0 + timedelta(minutes=1))
+    outcome = await service.next_hint(db, *setup.ids, now=T0 + timedelta(minutes=2), source=provider)
+    assert not outcome.hint.is_ai_generated
+    # The timed-out attempt's worst case is recorded before the retry's budget check, which then refuses:
+    # the SDK retrying by itself made 3 attempts, a worst case of 3 × the estimate against 1.5 × allowed.
+    assert fake.calls == 1
+    (record,) = await cost_records(db)
+    assert record.cost_usd == pytest.approx(estimate) and record.cost_usd <= 1.5 * estimate
+
+
 def test_no_key_means_the_curated_provider(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(make_provider(tutor_settings(anthropic_api_key=None)), CuratedProvider)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "  ")
@@ -104,7 +121,8 @@ def test_no_key_means_the_curated_provider(monkeypatch: pytest.MonkeyPatch) -> N
     provider = make_provider(Settings())
     assert isinstance(provider, ClaudeProvider)
     assert provider.model == "claude-haiku-4-5"
-    assert provider.client.max_retries == 2 and provider.client.timeout == 7.5
+    assert provider.max_retries == 2 and provider.client.timeout == 7.5
+    assert provider.client.max_retries == 0  # the provider retries itself, seeing every attempt
 
 
 async def test_without_a_key_everything_works_on_curated_hints(db: DarsSession) -> None:

@@ -275,3 +275,27 @@ async def test_judging_works_for_every_kind_of_library_problem(
         setup = await practice(db, problem=problem)
         judgement = await provider.judge(db, *setup.ids, problem, text)
         assert judgement is not None and judgement.is_correct, (answer, text)
+
+
+@pytest.mark.parametrize(
+    ("reply", "recorded"),
+    [
+        (Reply('{"verdict": "wrong", "extracted_answer": "\\u0000"}'), True),  # a low-confidence "wrong"
+        (Reply('{"verdict": "correct", "extracted_answer": "54\\u00000"}'), False),  # unverifiable "correct"
+        (Reply('{"verdict": "correct", "extracted_answer": "540"}\u0000'), False),  # not the JSON asked for
+    ],
+    ids=["escaped-nul-wrong", "escaped-nul-correct", "raw-nul"],
+)
+async def test_nul_characters_in_a_verdict_never_reach_the_database(
+    db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, reply: Reply, recorded: bool
+) -> None:
+    # PostgreSQL refuses NUL in text. Only the verdict and confidence decided by code are stored, never
+    # the model's text: the answer is recorded or the student asked to rephrase, with no database error.
+    fake.then(reply)
+    setup = await practice(db)
+    outcome = await service.submit_answer(
+        db, *setup.ids, "450 + 90 = 540", now=T0 + timedelta(minutes=1), judge=provider
+    )
+    assert outcome.recorded is recorded and fake.calls == 1 and len(await cost_records(db)) == 1
+    if recorded:
+        assert not outcome.is_correct and outcome.check.confidence == "low"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from src.answers import AnswerKind
 from src.answers.normalize import to_bengali_digits
 from src.tutor.grounding import committed_to, number_tokens, students_own
-from src.tutor.safety import Rejection, quotes_student, reject_hint, reveals_answer
+from src.tutor.safety import Rejection, clean_hint, quotes_student, reject_hint, reveals_answer
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,18 @@ def test_expressions_must_be_written_whole_and_last() -> None:
     assert not committed_to("3(x+2)", "3(x+2) = 3x + 6", [], AnswerKind.EXPRESSION)
     assert not committed_to("3x+6", "23x+6", [], AnswerKind.EXPRESSION)
     assert not committed_to("y = 5", "2x = 10 so x = 5", [], AnswerKind.EQUATION)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Read the quantity\u0000 it asks for.", "Read the quantity it asks for."),
+        ("Check\x1b the\x7f sign\x85 first.\u0000", "Check the sign first."),
+        ("Line one\r\n\tline\x0btwo", "Line one line two"),
+        ("প্রশ্নটি আবার পড়ো\x00, র\u200d্যাম্প", "প্রশ্নটি আবার পড়ো, র\u200d্যাম্প"),  # the joiner stays
+    ],
+    ids=["nul", "escape-delete-c1", "whitespace-controls", "bengali-joiner"],
+)
+def test_clean_hint_drops_control_characters_and_keeps_the_text(raw: str, clean: str) -> None:
+    # PostgreSQL refuses NUL in text; the others are invisible noise in a chat message.
+    assert clean_hint(raw) == clean
