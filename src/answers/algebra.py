@@ -1,9 +1,11 @@
 """Equality of values without sympy.simplify: exact Rational comparison, expand, or exact sampling.
 
-Polynomials are compared by expanding the difference (exact; the parser's degree and term limits keep
-it cheap). Rational functions with letters in a denominator would need cancel(), which can take
-hundreds of milliseconds on hostile input, so they are compared by exact evaluation at fixed rational
-points instead: different rational functions of degree <= 20 agree at all of them only by design.
+Every comparison first evaluates the difference exactly at fixed rational points: a nonzero value
+proves the two differ, cheaply, however many terms an expansion would have. When all values are
+zero, small polynomials are confirmed by expanding the difference (exact). Rational functions with
+letters in a denominator would need cancel(), and a product of many brackets in many letters can
+take seconds to expand, so those are judged by the sampled values alone: different rational
+functions of degree <= 20 agree at all of the points only by design.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _SAMPLES = tuple(
     for p, q in ((7, 3), (-11, 5), (13, 17), (19, 7), (-23, 29), (31, 13), (37, 41), (-43, 11))
 )
 _AGREEMENTS_NEEDED = 4
+MAX_EXPANDED_TERMS = 300  # expand() past this may take a noticeable part of a second
 
 
 def is_number(value: Any) -> bool:
@@ -41,6 +44,23 @@ def _samples(expr: Any) -> list[Any]:
     return values
 
 
+def expansion_size(expr: Any, cap: int = MAX_EXPANDED_TERMS) -> int:
+    """An upper bound on the number of terms expand() gives, counted without expanding (<= cap + 1)."""
+    if expr.is_Add:
+        return min(sum(expansion_size(arg, cap) for arg in expr.args), cap + 1)
+    if expr.is_Mul:
+        size = 1
+        for arg in expr.args:
+            size = min(size * expansion_size(arg, cap), cap + 1)
+        return size
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        base, size = expansion_size(expr.base, cap), 1
+        for _ in range(int(expr.exp)):  # the exponent is at most 10 (evaluate.MAX_EXPONENT)
+            size = min(size * base, cap + 1)
+        return size
+    return 1
+
+
 def equivalent(a: Any, b: Any) -> bool:
     """a and b are the same rational function of their symbols (2(x+3) and 2x + 6)."""
     if is_number(a) and is_number(b):
@@ -48,10 +68,13 @@ def equivalent(a: Any, b: Any) -> bool:
     difference = a - b
     if difference == 0:
         return True
-    if not (_has_letter_denominator(a) or _has_letter_denominator(b)):
-        return bool(sympy.expand(difference) == 0)
     values = _samples(difference)
-    return len(values) == _AGREEMENTS_NEEDED and all(value == 0 for value in values)
+    if len(values) < _AGREEMENTS_NEEDED or any(value != 0 for value in values):
+        return False
+    letter_denominator = _has_letter_denominator(a) or _has_letter_denominator(b)
+    if letter_denominator or expansion_size(difference) > MAX_EXPANDED_TERMS:
+        return True
+    return bool(sympy.expand(difference) == 0)
 
 
 def proportional(a: Any, b: Any) -> bool:

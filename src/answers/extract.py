@@ -34,9 +34,10 @@ _LEADS = _alternation(
     "হয়তো;সুতরাং;অতএব;তাই;ফলাফল;ফল;মান;সমাধান;"
     "uttor holo;uttor hobe;uttor;amar mone hoy;mone hoy;ans holo"
 )
-_LEAD = re.compile(rf"^{_LEADS}{_END}\s*(?:=>|->|[:=ঃ\-](?![0-9.]))?\s*")
+# "Ans. 12" abbreviates with a full stop; "ans.5" keeps its decimal point.
+_LEAD = re.compile(rf"^{_LEADS}{_END}(?:\.(?![0-9]))?\s*(?:=>|->|[:=ঃ\-](?![0-9.]))?\s*")
 _TRAILS = _alternation(
-    "i think;i guess;maybe;probably;right;ok;okay;sir;apu;please;pls;"
+    "i think;i guess;maybe;probably;right;ok;okay;sir;apu;please;pls;ans;answer;"
     "হবে মনে হয়;মনে হয়;হবে;হয়;হলো;হল;তো;hobe;mone hoy;holo"
 )
 _TRAIL = re.compile(rf"(?<![a-z\u0980-\u09ff])\s*,?\s*{_TRAILS}$")
@@ -74,6 +75,12 @@ _UNIT_SUFFIX = r"(?:\s*\^?\s*[23]|\s*sq\.?|\s*square)?"
 # A unit follows a number, glued (12cm) or spaced; after number words it must be spaced (বারো সেমি).
 _UNIT = re.compile(
     rf"^(.*?(?:[0-9)%]\s*|[a-z\u0980-\u09ff]\s+))(?:{_UNIT_PREFIX}\s*)?{_UNITS}{_UNIT_SUFFIX}\.?$"
+)
+
+# After an expression a unit must be spaced: in "6m" or "16cm" the letters may be variables.
+_EXPRESSION_UNIT = re.compile(
+    rf"^(.*?[0-9a-z)\]])\s+(?:{_UNIT_PREFIX}\s*)?(?:{_UNITS}|{_MONEY_WORDS}|৳){_UNIT_SUFFIX}\.?"
+    rf"(?:\s*{_alternation('only;মাত্র;matro')})?$"
 )
 
 _EMPTY_SET = frozenset(
@@ -136,6 +143,15 @@ def strip_markers(text: str) -> tuple[str, bool]:
         if unit:
             text = strip_edges(unit.group(1))
     return text, money
+
+
+def strip_expression_unit(text: str) -> str | None:
+    """The expression before a spaced trailing unit or currency ("4x + 25 tk"), or None if none.
+
+    The unit may also be a variable ("(6m + 6) m"), so the caller must weigh both readings.
+    """
+    match = _EXPRESSION_UNIT.match(text)
+    return strip_edges(match.group(1)) if match else None
 
 
 def is_empty_set_word(text: str) -> bool:

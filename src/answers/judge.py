@@ -6,7 +6,14 @@ from typing import Any
 
 import sympy
 
-from src.answers.algebra import equivalent, is_number, power_of_ten_ratio, proportional
+from src.answers.algebra import (
+    MAX_EXPANDED_TERMS,
+    equivalent,
+    expansion_size,
+    is_number,
+    power_of_ten_ratio,
+    proportional,
+)
 from src.answers.canonical import Canonical
 from src.answers.errors import ReadError
 from src.answers.evaluate import evaluate, symbol
@@ -92,7 +99,11 @@ def _unsolved_equation(reading: Reading, relation: Relation, expected: Canonical
     if expected.kind is not AnswerKind.EQUATION or variable is None or len(relation.sides) != 2:
         return undecided(parsed)
     x = symbol(variable)
-    difference = sympy.expand(evaluate(relation.sides[0]) - evaluate(relation.sides[1]))
+    difference = evaluate(relation.sides[0]) - evaluate(relation.sides[1])
+    # Other letters, or too many terms, are for the AI step: checked before the costly expand.
+    if not difference.free_symbols <= {x} or expansion_size(difference) > MAX_EXPANDED_TERMS:
+        return undecided(parsed)
+    difference = sympy.expand(difference)
     if difference.free_symbols != {x} or not difference.is_polynomial(x):
         return undecided(parsed)
     if sympy.degree(difference, x) != 1:
@@ -168,6 +179,10 @@ def _judge_expression(reading: Reading, expected: Canonical) -> CheckResult:
     if isinstance(node, Seq | TupleNode | SetNode | Relation):
         return undecided(render(reading.node))
     value, parsed = evaluate(node), render(node)
+    if not value.free_symbols <= expected.value.free_symbols:
+        # Letters the answer does not have are more likely a stray word ("6x ki?") than a wrong
+        # answer; checked before any expansion, which on many letters can take seconds.
+        return undecided(parsed)
     exact = parsed == expected.display
     if equivalent(value, expected.value):
         if expected.kind is AnswerKind.FACTORED:
@@ -184,6 +199,26 @@ def _judge_expression(reading: Reading, expected: Canonical) -> CheckResult:
         if any(proportional(a, b) for a in mine for b in theirs):
             return _wrong(reading, Mistake.PARTIAL, parsed, Confidence.HIGH)
     return _wrong(reading, Mistake.OTHER, parsed, Confidence.HIGH)
+
+
+def _judge_unit_readings(reading: Reading, expected: Canonical) -> CheckResult:
+    """An expression typed with a trailing unit: "(6m + 6) m" may be a unit or a factor m.
+
+    Reading the unit as letters wins only if that makes the answer right; if it makes it wrong while
+    the reading without the unit is right, the AI step decides.
+    """
+    without_unit = _judge_expression(reading, expected)
+    if reading.alternative is None:
+        return without_unit
+    try:
+        whole = _judge_expression(reading.alternative, expected)
+    except ReadError:
+        return without_unit
+    if whole.verdict is Verdict.CORRECT:
+        return whole
+    if whole.verdict is Verdict.WRONG and without_unit.verdict is Verdict.CORRECT:
+        return undecided(whole.parsed)
+    return without_unit
 
 
 def _items(node: Node) -> tuple[Node, ...]:
@@ -267,7 +302,7 @@ def judge(reading: Reading, expected: Canonical) -> CheckResult:
         if expected.kind in NUMERIC_KINDS:
             return _judge_number(reading, expected)
         if expected.kind in (AnswerKind.EXPRESSION, AnswerKind.FACTORED):
-            return _judge_expression(reading, expected)
+            return _judge_unit_readings(reading, expected)
         if expected.kind is AnswerKind.PAIR:
             return _judge_pair(reading, expected)
         return _judge_set(reading, expected)

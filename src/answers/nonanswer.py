@@ -1,7 +1,8 @@
 """Messages that are not attempts at the answer: requests for a hint, help, skipping, greetings.
 
 These must never be recorded as wrong answers. A message with digits in it is treated as an attempt
-(apart from absurdly long numbers), so "hint: is it 12?" is read as an answer, not a request.
+(apart from absurdly long numbers and requests that only name a number, like "hint 2"), so
+"hint: is it 12?" is read as an answer, not a request.
 """
 
 from __future__ import annotations
@@ -74,11 +75,27 @@ _FILLER = frozenset(
     )
     for word in phrase
 )
+# "hint 2", "2nd hint", "skip question 5": a request that names a number is still a request, but
+# only when every other word is one of these; "hint: is it 12?" stays an attempt.
+_NUMBERED_REQUESTS = (NonAnswer.HINT, NonAnswer.HELP, NonAnswer.SKIP)
+_REQUEST_NUMBER_WORDS = frozenset(
+    word
+    for phrase in _phrases(
+        "question q qn no number num another more first second third prosno proshno nombor "
+        "প্রশ্ন প্রশ্নের নং নম্বর নাম্বার আরেকটা আরেকটি আরো আরও প্রথম দ্বিতীয় তৃতীয় টা টি"
+    )
+    for word in phrase
+)
+_ORDINAL = re.compile(r"[0-9]+(?:st|nd|rd|th)?")
 # Bengali vowel signs are combining marks, which \w does not match: take the whole block as letters.
 _WORD = re.compile(r"[\u0980-\u09ff]+|[^\W_]+(?:'[^\W_]+)?")
 _BLANK = re.compile(r"[\s.,!;:'\"~_*\-]*")
 _QUESTION_MARKS = re.compile(r"[\s?¿؟]*\?[\s?¿؟]*")
-_DIGIT_RUN = re.compile(r"[0-9](?:[0-9]|,(?=[0-9]))*")
+# A number's digits: joined across commas only in a thousands grouping (1,000,000 or 10,00,000),
+# so that a list typed without spaces, {12,16,20,24}, is not one long number.
+_DIGIT_RUN = re.compile(
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3})(?![0-9]|,[0-9])|[0-9]+"
+)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -101,15 +118,35 @@ def classify_non_answer(text: str) -> NonAnswer | None:
         return NonAnswer.EMPTY
     if _QUESTION_MARKS.fullmatch(folded):
         return NonAnswer.DONT_KNOW
-    if any(char.isdigit() for char in folded):
-        return NonAnswer.TOO_LARGE if _too_many_digits(folded) else None
     words = _WORD.findall(folded.replace("’", "'"))
+    if any(char.isdigit() for char in folded):
+        return NonAnswer.TOO_LARGE if _too_many_digits(folded) else _numbered_request(words)
     if not words:
         return None
     for category, phrases in _KEYWORDS:
         if any(_contains(words, phrase) for phrase in phrases):
             return category
     return NonAnswer.GREETING if _only_greetings(words) else None
+
+
+def _numbered_request(words: list[str]) -> NonAnswer | None:
+    """A hint, help or skip request whose only other words are numbers and filler ("hint 2")."""
+    for category, phrases in _KEYWORDS:
+        if category not in _NUMBERED_REQUESTS:
+            continue
+        found = [phrase for phrase in phrases if _contains(words, phrase)]
+        if found and all(_request_word(word, found) for word in words):
+            return category
+    return None
+
+
+def _request_word(word: str, phrases: list[tuple[str, ...]]) -> bool:
+    return (
+        word in _FILLER
+        or word in _REQUEST_NUMBER_WORDS
+        or _ORDINAL.fullmatch(word) is not None
+        or any(word in phrase for phrase in phrases)
+    )
 
 
 def _only_greetings(words: list[str]) -> bool:

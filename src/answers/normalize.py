@@ -52,6 +52,9 @@ _CHARACTERS: dict[int, str | None] = {
     **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"},
 }
 _SPACES = re.compile(r" +")
+# A middle dot between digits is the decimal point many Bengali textbooks print (২·৩৫ is 2.35);
+# elsewhere (2·x) it is a multiplication sign.
+_MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)\u00b7(?=\d)")
 
 
 def _superscript(match: re.Match[str]) -> str:
@@ -73,6 +76,7 @@ def fold(text: str) -> str:
     text = _SUPERSCRIPT_RUN.sub(_superscript, text)
     text = _VULGAR_RUN.sub(_vulgar, text)
     text = unicodedata.normalize("NFKC", text).casefold()
+    text = _MIDDLE_DOT_DECIMAL.sub(".", text)
     text = text.translate(_CHARACTERS).replace("**", "^")
     return _SPACES.sub(" ", text).strip()
 

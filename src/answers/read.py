@@ -11,6 +11,7 @@ from src.answers.extract import (
     is_empty_set_word,
     separate_items,
     strip_edges,
+    strip_expression_unit,
     strip_frames,
     strip_markers,
 )
@@ -43,8 +44,15 @@ _BLOCKING = re.compile(
     r"(?<![a-z\u0980-\u09ff])(?:between|and|or|to|from|not|no|isn't|isnt|approx|approximately|about|"
     r"around|almost|nearly|over|under|more|less|greater|than|multiply|multiplied|divide|divided|add|"
     r"added|subtract|subtracted|plus|minus|times|first|then|because|since|if|but|per|"
+    # Requests and negations around a number: "hint 2", "12 is wrong", "can't be 12", "12 hobe na".
+    r"hint|hints|clue|help|skip|pass|next|question|know|don't|dont|idk|wrong|incorrect|false|"
+    r"can't|cant|cannot|never|na|nah|noy|vul|bhul|"
+    # A scale word or সাড়ে we could not read changes the number: "সাড়ে 7.5", "12 thousand 5".
+    r"hundred|thousand|lakh|lakhs|lac|crore|crores|koti|million|dozen|dozens|hajar|"
+    r"শ|শো|শত|হাজার|লাখ|লক্ষ|কোটি|ডজন|সাড়ে|দেড়|আড়াই|"
     r"মধ্যে|থেকে|এবং|ও|অথবা|বা|না|নয়|নাকি|প্রায়|বেশি|কম|গুণ|ভাগ|যোগ|বিয়োগ|প্রথমে|তারপর|কারণ|যদি|"
-    r"কিন্তু|চেয়ে)(?![a-z\u0980-\u09ff])|[?=+*/^<>]|[0-9] ?x ?[0-9]"
+    r"কিন্তু|চেয়ে|ভুল|নেই|নাই|জানি|জানিনা|বুঝি|বুঝিনা|পারি|পারিনা|হিন্ট|ইঙ্গিত|সাহায্য|স্কিপ|বাদ|"
+    r"পরের|প্রশ্ন)(?![a-z\u0980-\u09ff])|[?=+*/^<>]|[0-9] ?x ?[0-9]|[0-9](?:st|nd|rd|th)(?![a-z])"
 )
 # Anything but words, digits and plain punctuation means the sentence holds math we could not read.
 _MATH_OR_SYMBOLS = re.compile(r"[^a-z0-9\s.,!'\"%৳:\-\u0980-\u09ff]")
@@ -56,6 +64,9 @@ _DECIMAL_WORDS = ("point", "দশমিক")
 class Reading:
     node: Node
     extraction: Confidence  # HIGH: typed on its own; MEDIUM: from a phrase or words; LOW: a guess
+    # The whole text, when `node` is an expression read without a trailing unit that could also be
+    # variables ("(6m + 6) m"): the judge weighs both readings.
+    alternative: Reading | None = None
 
 
 def _number_node(value: Fraction, *, decimal: bool) -> Node:
@@ -92,7 +103,8 @@ def _words(body: str) -> Node | None:
     return None
 
 
-_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[:∶]\s*(\d+(?:\.\d+)?)\s*$")
+# ঃ (visarga) is the colon on Bengali keyboards: ২ঃ৩ is 2 : 3.
+_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[:∶ঃ]\s*(\d+(?:\.\d+)?)\s*$")
 
 
 def _single_number(text: str) -> Node | None:
@@ -108,6 +120,24 @@ def _single_number(text: str) -> Node | None:
         raise
     except ReadError:
         return None
+
+
+def _parse_or_none(text: str) -> Node | None:
+    try:
+        return parse(text)
+    except ReadError:  # TooLargeError too: this reading is only a second opinion
+        return None
+
+
+def _without_unit(body: str, confidence: Confidence) -> Reading | None:
+    """An expression followed by a unit or currency ("4x + 25 tk"), read without it."""
+    stripped = strip_expression_unit(body)
+    node = None if stripped is None else _parse_or_none(stripped)
+    if node is None:
+        return None
+    whole = _parse_or_none(body)
+    alternative = None if whole is None else Reading(whole, confidence)
+    return Reading(node, Confidence.MEDIUM, alternative)
 
 
 def read_answer(text: str, kind: AnswerKind) -> Reading:
@@ -126,6 +156,10 @@ def read_answer(text: str, kind: AnswerKind) -> Reading:
         body, spaced = separate_items(body)
         if spaced:
             confidence = Confidence.MEDIUM
+    if kind in (AnswerKind.EXPRESSION, AnswerKind.FACTORED):
+        without_unit = _without_unit(body, confidence)
+        if without_unit is not None:
+            return without_unit
     try:
         return Reading(parse(body, grouping=numeric), confidence)
     except TooLargeError:

@@ -71,10 +71,22 @@ _HUNDRED_SUFFIXES = tuple(fold_word(s) for s in ("শত", "শো", "শ'", "�
 _BENGALI_HUNDRED = {fold_word(w) for w in ("শ", "শো", "শত")}
 _THOUSAND = {"thousand", fold_word("হাজার"), "hajar"}
 _LAKH = {"lakh", "lac", "lakhs", fold_word("লাখ"), fold_word("লক্ষ")}
+_CRORE = {"crore", "crores", "koti", fold_word("কোটি")}
+# Words that multiply the number before them: 12 হাজার, 1.2 lakh, 2 dozen.
+_SCALES: dict[str, int] = {
+    **{word: 100 for word in ("hundred", *_BENGALI_HUNDRED)},
+    **{word: 1000 for word in _THOUSAND},
+    **{word: 100_000 for word in _LAKH},
+    **{word: 10_000_000 for word in _CRORE},
+    "million": 1_000_000,
+    **{word: 12 for word in ("dozen", "dozens", fold_word("ডজন"), "dojon")},
+}
+_NUMERAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,6})?")
 _MINUS = {"minus", "negative", fold_word("মাইনাস"), fold_word("ঋণাত্মক")}
 _POINT = {"point", fold_word("দশমিক")}
 _SPECIAL = {fold_word("দেড়"): Fraction(3, 2), fold_word("আড়াই"): Fraction(5, 2)}
-_AND_A_HALF = fold_word("সাড়ে")  # সাড়ে তিন = 3 1/2
+# সাড়ে adds half of the place it stands before: সাড়ে তিন = 3 1/2, সাড়ে চারশ = 450, সাড়ে তিন হাজার = 3500.
+_AND_A_HALF = fold_word("সাড়ে")
 _HALF = {fold_word("অর্ধেক"), "half"}
 
 _ENGLISH: dict[str, int] = {word: value for value, word in enumerate(_ENGLISH_UNITS)}
@@ -119,8 +131,8 @@ def _integer(words: list[str]) -> int | None:
             if group % 100 == 0 and group:
                 return None
             group = (group or 1) * 100
-        elif word in _THOUSAND or word in _LAKH:
-            scale = 1000 if word in _THOUSAND else 100_000
+        elif word in _THOUSAND or word in _LAKH or word in _CRORE:
+            scale = _SCALES[word]
             if total and total < scale * 100:
                 return None
             total, group = total + (group or 1) * scale, 0
@@ -130,15 +142,60 @@ def _integer(words: list[str]) -> int | None:
     return total + group if seen else None
 
 
+def _count(word: str) -> Fraction | None:
+    """A number written as one word or in digits (the digits are already ASCII): চার, twelve, 1.2."""
+    if _NUMERAL.fullmatch(word):
+        return Fraction(word)
+    value = _small(word)
+    return None if value is None else Fraction(value)
+
+
+def _placed(words: list[str]) -> tuple[Fraction, int] | None:
+    """A count of one place value and that place: তিন হাজার -> (3000, 1000), চারশ -> (400, 100),
+    12 thousand -> (12000, 1000), সাত -> (7, 1)."""
+    if len(words) == 2 and words[1] in _SCALES:
+        count = _count(words[0])
+        return None if count is None else (count * _SCALES[words[1]], _SCALES[words[1]])
+    if len(words) == 1:
+        count = _count(words[0])
+        if count is None:
+            return None
+        # Fused hundreds (চারশ, একশ) are the only single words past 99.
+        return (count, 100) if count >= 100 and not _NUMERAL.fullmatch(words[0]) else (count, 1)
+    return None
+
+
+def _special(words: list[str]) -> Fraction | None:
+    """দেড় (1 1/2) and আড়াই (2 1/2), alone or times a place: দেড় হাজার = 1500, আড়াইশ = 250."""
+    if len(words) == 1:
+        for prefix, value in _SPECIAL.items():
+            rest = words[0].removeprefix(prefix)
+            if rest == "":
+                return value
+            if rest != words[0] and rest in _HUNDRED_SUFFIXES:
+                return value * 100
+    if len(words) == 2 and words[0] in _SPECIAL and words[1] in _SCALES:
+        return _SPECIAL[words[0]] * _SCALES[words[1]]
+    return None
+
+
+def _and_a_half(words: list[str]) -> Fraction | None:
+    placed = _placed(words)
+    if placed is None or placed[0].denominator != 1:
+        return None
+    value, place = placed
+    return value + Fraction(place, 2)
+
+
 def _fraction_words(words: list[str]) -> Fraction | None:
     """`three quarters`, `one half`, `two and a half`, `half`, `দেড়`, `সাড়ে তিন`."""
-    if len(words) == 1 and words[0] in _SPECIAL:
-        return _SPECIAL[words[0]]
+    special = _special(words)
+    if special is not None:
+        return special
     if len(words) == 1 and words[0] in _HALF:
         return Fraction(1, 2)
     if len(words) >= 2 and words[0] == _AND_A_HALF:
-        whole = _integer(words[1:])
-        return None if whole is None else whole + Fraction(1, 2)
+        return _and_a_half(words[1:])
     if len(words) >= 4 and words[-3:] == ["and", "a", "half"]:
         whole = _integer(words[:-3])
         return None if whole is None else whole + Fraction(1, 2)
@@ -165,7 +222,7 @@ def words_to_number(text: str) -> Fraction | None:
     words = [word for word in _SPLIT.split(text.strip()) if word]
     if not words or len(words) > 12:
         return None
-    sign = 1
+    sign = -1 if text.strip().startswith("-") else 1  # the split drops a leading minus sign
     if words[0] in _MINUS:
         sign, words = -1, words[1:]
         if not words:
@@ -177,4 +234,12 @@ def words_to_number(text: str) -> Fraction | None:
         if value is None:
             whole = _integer(words)
             value = None if whole is None else Fraction(whole)
+        if value is None and len(words) == 2 and _NUMERAL.fullmatch(words[0]):
+            value = _scaled_numeral(words)
     return None if value is None else sign * value
+
+
+def _scaled_numeral(words: list[str]) -> Fraction | None:
+    """Digits times a place value, as বারো হাজার is in words: 12 হাজার = 12000, 1.2 lakh = 120000."""
+    placed = _placed(words)
+    return None if placed is None else placed[0]

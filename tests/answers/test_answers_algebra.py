@@ -254,3 +254,47 @@ def test_factored_must_take_out_every_common_factor(student: str, canonical: str
     result = check_answer(student, canonical)
     assert result.verdict is verdict
     assert result.mistake is (Mistake.PARTIAL if verdict is Verdict.WRONG else None)
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [
+        ("4x + 25 tk", "4x + 25"),
+        ("8x + 16 sq m", "8x + 16"),
+        ("6x - 12 yrs", "6x - 12"),
+        ("8x+16 Ans", "8x + 16"),
+    ],
+)
+def test_unit_after_an_expression_is_not_read_as_letters(student: str, canonical: str) -> None:
+    # Review bug: the unit became variables (8x + 16sqm) and the answer a confident WRONG.
+    result = check_answer(student, canonical)
+    assert (result.verdict, result.confidence) == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [
+        ("(6m + 6) m", "6m + 6"),  # unit metres, or a factor m: the AI step decides
+        ("6x ki?", "6x"),  # "ki" (what) read as the variables k and i
+        ("2y + 6", "2x + 6"),
+    ],
+)
+def test_letters_the_answer_lacks_are_undecided(student: str, canonical: str) -> None:
+    assert check_answer(student, canonical).verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [("2 m", "2m"), ("x + 5 m", "x + 5m"), ("3a + 2 g^2", "3a + 2g^2")],
+)
+def test_spaced_letter_that_makes_the_answer_right_is_a_variable(student: str, canonical: str) -> None:
+    assert check_answer(student, canonical).verdict is Verdict.CORRECT
+
+
+def test_wrong_expression_with_a_unit_is_wrong_at_medium() -> None:
+    result = check_answer("6x + 12 m", "6x - 12")
+    assert (result.verdict, result.confidence, result.parsed) == (
+        Verdict.WRONG,
+        Confidence.MEDIUM,
+        "6x + 12",
+    )

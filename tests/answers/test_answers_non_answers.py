@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from src.answers import NonAnswer, Verdict, check_answer, classify_non_answer
+from src.answers import Mistake, NonAnswer, Verdict, check_answer, classify_non_answer
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,44 @@ def test_broken_canonical_is_undecided_not_a_crash() -> None:
     assert check_answer("12", "twelve").verdict is Verdict.UNDECIDED
     assert check_answer("12", "6/8").verdict is Verdict.UNDECIDED  # not in lowest terms
     assert check_answer("12", "").verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "reason"),
+    [
+        ("hint 2", "12", NonAnswer.HINT),
+        ("hint 2", "2", NonAnswer.HINT),  # was CORRECT: the request named the answer's number
+        ("হিন্ট ২", "12", NonAnswer.HINT),
+        ("2nd hint", "12", NonAnswer.HINT),
+        ("skip question 5", "12", NonAnswer.SKIP),
+    ],
+)
+def test_request_naming_a_number_is_a_request(text: str, canonical: str, reason: NonAnswer) -> None:
+    # Review bug: a digit made these attempts, recorded as WRONG (costing an attempt) or CORRECT.
+    result = check_answer(text, canonical)
+    assert (result.verdict, result.non_answer) == (Verdict.NOT_AN_ANSWER, reason)
+
+
+@pytest.mark.parametrize("text", ["I don't know 12", "12 is wrong", "১২ ভুল", "can't be 12", "12 hobe na"])
+def test_negated_or_requested_number_is_never_correct(text: str) -> None:
+    # Review bug: the one number in the sentence was taken as the answer, CORRECT/low.
+    result = check_answer(text, "12")
+    assert (result.verdict, result.non_answer) == (Verdict.UNDECIDED, None)
+
+
+@pytest.mark.parametrize(
+    "text", ["{12,16,20,24,28,32,36,40}", "12,34,56,78,90,12,34,56,78", "{1,2,3,4,5,6,7,8,9,10,11,12,13,14}"]
+)
+def test_list_without_spaces_is_not_one_long_number(text: str) -> None:
+    # Review bug: digits were joined across every comma, making a set TOO_LARGE.
+    assert classify_non_answer(text) is None
+
+
+def test_compact_long_set_is_judged_like_the_spaced_one() -> None:
+    result = check_answer("{12,16,20,24,28,32,36,40}", "{12, 16, 20, 24, 28}")
+    assert (result.verdict, result.mistake) == (Verdict.WRONG, Mistake.PARTIAL)
+
+
+@pytest.mark.parametrize("text", ["1,00,00,00,00,00,00,00,000", "1,000,000,000,000,000,000"])
+def test_grouped_long_number_is_still_too_large(text: str) -> None:
+    assert classify_non_answer(text) is NonAnswer.TOO_LARGE

@@ -270,3 +270,72 @@ def test_ratio_notation_for_a_ratio_stored_as_fraction() -> None:
         assert result.verdict == "correct" and result.confidence == "medium", text
     assert check_answer("3:2", "2/3").verdict == "wrong"
     assert check_answer("2:3", "5").verdict != "correct"  # only fraction answers read a ratio
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [
+        ("১২ হাজার টাকা", "৳12000"),
+        ("12 thousand", "৳12000"),
+        ("বারো হাজার টাকা", "৳12000"),  # the all-words form, read the same way
+        ("1.2 lakh", "120000"),
+        ("৭ লক্ষ", "700000"),
+        ("৫ শত", "500"),
+        ("3 crore", "30000000"),
+        ("2 dozen", "24"),
+        ("-12 thousand", "-12000"),
+    ],
+)
+def test_digits_times_a_scale_word(student: str, canonical: str) -> None:
+    # Review bug: the scale word was ignored, so 12 হাজার was read as 12 and judged WRONG.
+    assert _verdict(student, canonical) == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [
+        ("সাড়ে চারশ টাকা", "৳450"),  # was 400 1/2
+        ("সাড়ে তিন হাজার", "3500"),  # was 3000 1/2
+        ("সাড়ে ৭", "7 1/2"),  # was read as 7
+        ("সাড়ে বারো", "12.5"),
+        ("দেড় হাজার", "1500"),
+        ("দেড়শ", "150"),
+        ("আড়াই লাখ", "250000"),
+    ],
+)
+def test_half_words_add_half_of_the_place_they_precede(student: str, canonical: str) -> None:
+    assert _verdict(student, canonical) == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+@pytest.mark.parametrize(("student", "canonical"), [("সাড়ে 7.5", "7.5"), ("12 thousand 5", "12")])
+def test_scale_words_that_cannot_be_read_are_undecided(student: str, canonical: str) -> None:
+    # The one number in the sentence is not the answer when a scale word changes it.
+    assert check_answer(student, canonical).verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(("student", "canonical"), [("২·৩৫", "2.35"), ("০·৩৫", "0.35"), ("2·5", "2.5")])
+def test_middle_dot_between_digits_is_a_decimal_point(student: str, canonical: str) -> None:
+    # Review bug: read as 2*35, a confident WRONG for the textbook way of writing 2.35.
+    assert _verdict(student, canonical) == (Verdict.CORRECT, Confidence.HIGH)
+
+
+def test_middle_dot_next_to_a_letter_is_still_multiplication() -> None:
+    assert _verdict("2·x + 6", "2x + 6") == (Verdict.CORRECT, Confidence.HIGH)
+    assert check_answer("2 · 3", "6").mistake is Mistake.NOT_SIMPLIFIED
+
+
+@pytest.mark.parametrize("student", ["২ঃ৩", "২ ঃ ৩", "2ঃ3"])
+def test_bengali_visarga_as_a_ratio_colon(student: str) -> None:
+    assert _verdict(student, "2/3") == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"), [("Ans. 12", "12"), ("Ans. x = 5", "x = 5"), ("ans.: 12", "12")]
+)
+def test_lead_word_abbreviated_with_a_full_stop(student: str, canonical: str) -> None:
+    # "Ans. 12" was a LOW guess and "Ans. x = 5" undecided, unlike "Ans: 12".
+    assert _verdict(student, canonical) == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+def test_decimal_point_after_a_lead_word_is_kept() -> None:
+    assert _verdict("ans .5", "0.5") == (Verdict.CORRECT, Confidence.MEDIUM)

@@ -145,3 +145,59 @@ def test_source_has_no_code_evaluation() -> None:
                 assert text.count("sympify(") == text.count("strict=True)")
                 continue
             assert forbidden not in text, (path.name, forbidden)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwyz"
+# The review's slow inputs: about 2,500 terms once expanded, which took seconds to compare.
+MANY_BRACKETS = [
+    "".join(f"({_LETTERS[2 * i]}/{k + 1}+{_LETTERS[2 * i + 1]}/{i + k + 2})" for i in range(11))
+    + "-"
+    + "".join(f"({_LETTERS[2 * i + 1]}/{k + 3}+{_LETTERS[2 * i + 2]}/{i + k + 5})" for i in range(9))
+    for k in (1, 2)
+] + ["(a+b)(c+d)(e+f)(g+h)(i+j)(k+l)(m+n)(o+p)(q+r)(s+t)(u+v)"]
+ALL_THEIR_LETTERS = " + ".join("abcdefghijklmnopqrstuv")
+
+
+@pytest.fixture
+def expansions(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every sympy.expand call made while the test runs (counted, then done as usual)."""
+    calls: list[Any] = []
+    original = sympy.expand
+
+    def counting(expr: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(expr)
+        return original(expr, *args, **kwargs)
+
+    monkeypatch.setattr(sympy, "expand", counting)
+    return calls
+
+
+@pytest.mark.parametrize("text", MANY_BRACKETS)
+def test_letters_the_answer_lacks_are_undecided_before_any_comparison(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[Any] = []
+    monkeypatch.setattr("src.answers.judge.equivalent", lambda a, b: compared.append(a) or False)
+    assert check_answer(text, "8x + 16").verdict is Verdict.UNDECIDED
+    assert compared == []
+
+
+@pytest.mark.parametrize("text", MANY_BRACKETS)
+def test_many_brackets_in_the_answers_letters_are_compared_without_expanding(
+    text: str, expansions: list[Any]
+) -> None:
+    # Sampling at exact points proves they differ; expanding would take seconds.
+    assert check_answer(text, ALL_THEIR_LETTERS).verdict is Verdict.WRONG
+    assert expansions == []
+
+
+def test_equation_with_many_brackets_is_undecided_without_expanding(expansions: list[Any]) -> None:
+    assert check_answer(MANY_BRACKETS[2] + " = 5", "x = 5").verdict is Verdict.UNDECIDED
+    assert expansions == []
+
+
+def test_small_polynomials_are_still_confirmed_by_expanding(expansions: list[Any]) -> None:
+    assert check_answer("(x+3)(x+3)", "x^2 + 6x + 9").verdict is Verdict.CORRECT
+    assert len(expansions) == 1
+    assert check_answer("(x+3)(x+2)", "x^2 + 6x + 9").verdict is Verdict.WRONG
+    assert len(expansions) == 1  # differing values at a sample point settle it
