@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, ContextTypes, ExtBot
@@ -40,7 +39,6 @@ from src.bot.ratelimit import DarsRateLimiter
 from src.bot.replies import Reply
 from src.bot.sending import Delivery, send_replies
 from src.database import get_session
-from src.models import BotChat
 from src.practice.ports import AnswerJudge, HintSource
 
 logger = logging.getLogger(__name__)
@@ -190,11 +188,7 @@ class DarsApplication(
             if not await chats.claim_update(db, update.update_id, chat_id):
                 return  # a concurrent delivery handled it after all
             if chat_id is not None:
-                found = (
-                    await db.execute(
-                        select(BotChat.language, BotChat.blocked).where(BotChat.chat_id == chat_id)
-                    )
-                ).first()
+                found = await chats.reach(db, chat_id)
                 if found is None or found.blocked:
                     return
                 language = found.language

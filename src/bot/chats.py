@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,26 @@ async def open_chat(db: AsyncSession, chat_id: int, telegram_user_id: int) -> Bo
         )
     ).scalar_one()
     return chat
+
+
+@dataclass(frozen=True)
+class Reach:
+    language: str
+    blocked: bool
+
+
+async def reach(db: AsyncSession, chat_id: int) -> Reach | None:
+    """Whether a chat can be messaged, and in which language: its student's (they may have changed it in
+    the Mini App, which the chat's own language does not follow), else the chat's. None: no such chat."""
+    row = (
+        await db.execute(
+            select(func.coalesce(Student.language, BotChat.language), BotChat.blocked)
+            .select_from(BotChat)
+            .outerjoin(Student, Student.student_id == BotChat.student_id)
+            .where(BotChat.chat_id == chat_id)
+        )
+    ).first()
+    return None if row is None else Reach(language=row[0], blocked=row[1])
 
 
 async def set_blocked(db: AsyncSession, chat_id: int, blocked: bool) -> None:

@@ -39,7 +39,7 @@ from src.practice.errors import (
 )
 from src.practice.ports import AnswerJudge, HintSource
 from src.practice.service import AnswerOutcome
-from src.practice.views import SessionView
+from src.practice.views import ProblemProgress, SessionView
 from src.streaks import service as streaks
 
 IDLE = "idle"
@@ -92,7 +92,18 @@ async def load_student(turn: Turn) -> Student | None:
         student = await students.find_by_telegram_id(turn.db, turn.chat.telegram_user_id)
     turn.chat.student_id = student.student_id if student is not None else None
     turn.student = student
+    if student is not None:
+        _forget_registration(turn)
     return student
+
+
+def _forget_registration(turn: Turn) -> None:
+    """A registered student has nothing left to register: a registration the bot began before they signed
+    up in the Mini App must not read their answers as a name or a class."""
+    if turn.chat.state in REGISTRATION:
+        turn.chat.state = IDLE
+    if any(key in turn.chat.draft for key in ("name", "grade", "resume")):
+        turn.set_draft(name=None, grade=None, resume=None)
 
 
 # --- commands -------------------------------------------------------------------------------------------
@@ -122,6 +133,8 @@ async def practice_command(turn: Turn) -> list[Reply]:
     """/practice and the practice button: today's session, resumed, started, or already done."""
     if turn.student is None:
         return _not_registered(turn)
+    if turn.chat.state in (CHOOSE_GRADE, CHOOSE_LANGUAGE):
+        turn.chat.state = IDLE  # practising instead: the next "7" or "English" is an answer, not a choice
     try:
         view = await practice.start_daily_session(turn.db, turn.student.student_id, now=turn.now)
     except NoProblemsAvailable:
@@ -287,9 +300,8 @@ async def text_message(turn: Turn, text: str) -> list[Reply]:
         if language is None:
             return [Say(messages.ask_language(), keyboards.language_keyboard())]
         return await _choose_language(turn, language, message_id=None)
-    typed_grade = read_grade(text)
-    if state == CHOOSE_GRADE and turn.session_id is None and typed_grade is not None:
-        return await _choose_grade(turn, typed_grade, None)
+    if state == CHOOSE_GRADE and turn.student is not None and turn.session_id is None:
+        return await _typed_grade(turn, text)
     if turn.student is None:
         if turn.chat.draft.get("resume") in REGISTRATION:
             return _ask_step(turn)
@@ -300,6 +312,14 @@ async def text_message(turn: Turn, text: str) -> list[Reply]:
     if classify_non_answer(text) is NonAnswer.GREETING:
         return [Say(messages.greeting(turn.lang), keyboards.practice_keyboard(turn.lang))]
     return [Say(messages.idle_prompt(turn.lang), keyboards.practice_keyboard(turn.lang))]
+
+
+async def _typed_grade(turn: Turn, text: str) -> list[Reply]:
+    """The answer to /grade, typed: a class changes it, anything else asks again (the buttons stay)."""
+    grade = read_grade(text)
+    if grade is None:
+        return [Say(messages.choose_grade_from_buttons(turn.lang), keyboards.grade_keyboard(turn.lang))]
+    return await _choose_grade(turn, grade, None)
 
 
 async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
@@ -319,7 +339,7 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
             return await _skip(turn, session_id, current.problem.problem_id, message_id=None)
         keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
         if reason is NonAnswer.DONT_KNOW:
-            return [Say(messages.dont_know(turn.lang), keyboard)]
+            return [Say(messages.dont_know(turn.lang, hints_left=_hints_left(current)), keyboard)]
         if reason is NonAnswer.GREETING:
             return [Say(messages.greeting_during_practice(turn.lang), keyboard)]
         return [Say(messages.write_just_the_answer(turn.lang), keyboard)]
@@ -330,7 +350,8 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     else:
         keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
         mistake = outcome.check.mistake.value if outcome.check.mistake is not None else None
-        return [Say(messages.try_again(turn.lang, current.attempts_left, mistake), keyboard)]
+        text = messages.try_again(turn.lang, current.attempts_left, mistake, hints_left=_hints_left(current))
+        return [Say(text, keyboard)]
     return replies + await _after_problem(turn, outcome)
 
 
@@ -374,9 +395,16 @@ def _problem(turn: Turn, view: SessionView, *, resumed: bool = False) -> list[Re
 
 
 def _problem_keyboard(turn: Turn, session_id: int, problem_id: int, hints_shown: int) -> Keyboard:
-    return keyboards.problem_keyboard(
-        turn.lang, session_id, problem_id, hint=hints_shown < practice.MAX_HINTS
-    )
+    return keyboards.problem_keyboard(turn.lang, session_id, problem_id, next_hint=_next_hint(hints_shown))
+
+
+def _hints_left(current: ProblemProgress) -> bool:
+    return _next_hint(len(current.hints)) is not None
+
+
+def _next_hint(hints_shown: int) -> int | None:
+    """The number of the hint a Hint button offers now; None when all have been shown."""
+    return hints_shown + 1 if hints_shown < practice.MAX_HINTS else None
 
 
 def _last_hint(turn: Turn, problem: Problem) -> str | None:
@@ -397,8 +425,13 @@ def _session_gone(turn: Turn, error: Exception, session_id: int) -> list[Reply]:
     return [Say(text, keyboards.practice_keyboard(turn.lang, again=True))]
 
 
-async def _hint(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:
+async def _hint(
+    turn: Turn, session_id: int, problem_id: int, *, message_id: int | None, offered: int | None = None
+) -> list[Reply]:
+    """The next hint; `offered` is the hint number the pressed button offered (None when typed)."""
     assert turn.student is not None
+    if offered is not None and not await _hint_still_offered(turn, session_id, problem_id, offered):
+        return _stale_button(message_id)  # a second tap, or an older message's button: no hint spent
     try:
         outcome = await practice.next_hint(
             turn.db,
@@ -409,7 +442,7 @@ async def _hint(turn: Turn, session_id: int, problem_id: int, *, message_id: int
             source=turn.hints,
         )
     except NoHintsLeft:
-        keyboard = keyboards.problem_keyboard(turn.lang, session_id, problem_id, hint=False)
+        keyboard = keyboards.problem_keyboard(turn.lang, session_id, problem_id, next_hint=None)
         return [Say(messages.no_hints_left(turn.lang), keyboard)]
     except ProblemNotCurrent:
         return _stale_button(message_id)
@@ -418,10 +451,22 @@ async def _hint(turn: Turn, session_id: int, problem_id: int, *, message_id: int
     turn.set_draft(session_id=session_id)
     hint = outcome.hint
     text = hint.text_bn if turn.lang == "bn" else hint.text_en
-    keyboard = keyboards.problem_keyboard(
-        turn.lang, session_id, outcome.progress.problem.problem_id, hint=outcome.hints_left > 0
-    )
+    keyboard = _problem_keyboard(turn, session_id, outcome.progress.problem.problem_id, hint.hint_number)
     return [Say(messages.hint(turn.lang, hint.hint_number, practice.MAX_HINTS, text), keyboard)]
+
+
+async def _hint_still_offered(turn: Turn, session_id: int, problem_id: int, offered: int) -> bool:
+    """Whether hint `offered` of this problem is the next one. The session's row is locked, so the hint
+    taken next is the one checked here. A session that is gone or moved on is left to next_hint to report."""
+    assert turn.student is not None
+    try:
+        view = await practice.get_session_view(turn.db, turn.student.student_id, session_id, lock=True)
+    except SessionNotFound:
+        return True
+    current = view.current
+    if current is None or current.problem.problem_id != problem_id:
+        return True
+    return len(current.hints) + 1 == offered
 
 
 async def _skip(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:
@@ -458,7 +503,9 @@ async def button(turn: Turn, data: str | None, message_id: int | None) -> list[R
         if turn.student is None:
             return _stale_button(message_id) + _not_registered(turn)
         if action.kind == "hint":
-            return await _hint(turn, action.session_id, action.problem_id, message_id=message_id)
+            return await _hint(
+                turn, action.session_id, action.problem_id, message_id=message_id, offered=action.hint_number
+            )
         return await _skip(turn, action.session_id, action.problem_id, message_id=message_id)
     if isinstance(action, NewSession):
         return _stale_button(message_id) + await practice_command(turn)

@@ -1,12 +1,14 @@
 """Inline keyboards and the compact callback_data scheme (Telegram allows 1-64 bytes).
 
-    h:<session>:<problem>   next hint of that problem
-    s:<session>:<problem>   skip that problem
-    n                       start (or resume) today's practice
-    g:<6|7|8>               choose a grade
-    l:<bn|en>               choose a language
+    h:<session>:<problem>:<n>   hint n of that problem: once it is shown, the button is stale (a double tap)
+    h:<session>:<problem>       the next hint (buttons sent before hints were numbered)
+    s:<session>:<problem>       skip that problem
+    n                           start (or resume) today's practice
+    g:<6|7|8>                   choose a grade
+    l:<bn|en>                   choose a language
 
-Ids are plain decimal integers, so the longest datum, "h:2147483647:2147483647", is 23 bytes.
+Ids are plain decimal integers within PostgreSQL's integer, so the longest datum,
+"h:2147483647:2147483647:3", is 25 bytes. Larger ids were not sent by us: they parse as nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Literal
 from src.bot import messages
 
 MAX_CALLBACK_BYTES = 64
+MAX_ID = 2_147_483_647  # ids are PostgreSQL integers: a larger one would fail in the query, not match
 
 _PATTERN = re.compile(
-    r"(?:(?P<kind>[hs]):(?P<session>[0-9]{1,10}):(?P<problem>[0-9]{1,10})|(?P<new>n)"
-    r"|g:(?P<grade>[678])|l:(?P<language>bn|en))"
+    r"(?:h:(?P<hint_session>[0-9]{1,10}):(?P<hint_problem>[0-9]{1,10})(?::(?P<hint_number>[1-9]))?"
+    r"|s:(?P<skip_session>[0-9]{1,10}):(?P<skip_problem>[0-9]{1,10})"
+    r"|(?P<new>n)|g:(?P<grade>[678])|l:(?P<language>bn|en))"
 )
 
 
@@ -44,6 +48,7 @@ class ProblemAction:
     kind: Literal["hint", "skip"]
     session_id: int
     problem_id: int
+    hint_number: int | None = None  # the hint a hint button offers; None on old buttons and skips
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ class ChooseLanguage:
 Action = ProblemAction | NewSession | ChooseGrade | ChooseLanguage
 
 
-def hint_data(session_id: int, problem_id: int) -> str:
-    return f"h:{session_id}:{problem_id}"
+def hint_data(session_id: int, problem_id: int, hint_number: int) -> str:
+    return f"h:{session_id}:{problem_id}:{hint_number}"
 
 
 def skip_data(session_id: int, problem_id: int) -> str:
@@ -88,14 +93,25 @@ def parse(data: str | None) -> Action | None:
     match = _PATTERN.fullmatch(data or "")
     if match is None:
         return None
-    if match["kind"]:
-        kind: Literal["hint", "skip"] = "hint" if match["kind"] == "h" else "skip"
-        return ProblemAction(kind, int(match["session"]), int(match["problem"]))
+    if match["hint_session"]:
+        number = int(match["hint_number"]) if match["hint_number"] else None
+        return _problem_action("hint", match["hint_session"], match["hint_problem"], number)
+    if match["skip_session"]:
+        return _problem_action("skip", match["skip_session"], match["skip_problem"], None)
     if match["new"]:
         return NewSession()
     if match["grade"]:
         return ChooseGrade(int(match["grade"]))
     return ChooseLanguage(match["language"])
+
+
+def _problem_action(
+    kind: Literal["hint", "skip"], session: str, problem: str, hint_number: int | None
+) -> ProblemAction | None:
+    session_id, problem_id = int(session), int(problem)
+    if session_id > MAX_ID or problem_id > MAX_ID:
+        return None
+    return ProblemAction(kind, session_id, problem_id, hint_number)
 
 
 def buttons(keyboard: Keyboard | None) -> list[Button]:
@@ -105,10 +121,11 @@ def buttons(keyboard: Keyboard | None) -> list[Button]:
 # --- the keyboards the bot sends ------------------------------------------------------------------------
 
 
-def problem_keyboard(lang: str, session_id: int, problem_id: int, *, hint: bool = True) -> Keyboard:
+def problem_keyboard(lang: str, session_id: int, problem_id: int, *, next_hint: int | None) -> Keyboard:
+    """Hint (offering hint `next_hint`; none when None) and Skip."""
     row = [Button(messages.button_skip(lang), skip_data(session_id, problem_id))]
-    if hint:
-        row.insert(0, Button(messages.button_hint(lang), hint_data(session_id, problem_id)))
+    if next_hint is not None:
+        row.insert(0, Button(messages.button_hint(lang), hint_data(session_id, problem_id, next_hint)))
     return (tuple(row),)
 
 

@@ -212,16 +212,16 @@ _MISTAKE_NUDGES: dict[str, tuple[str, str]] = {
 }
 
 
-def try_again(lang: Lang, attempts_left: int, mistake: str | None = None) -> str:
+def try_again(lang: Lang, attempts_left: int, mistake: str | None = None, *, hints_left: bool = True) -> str:
+    """A wrong answer with tries left: offers a hint while there is one, else the hints already given."""
     nudge = _MISTAKE_NUDGES.get(mistake or "")
     if _bn(lang):
-        text = (
-            f"❌ এবার হয়নি, তবে হাল ছেড়ো না! আরও {number(lang, attempts_left)} বার চেষ্টা করতে পারবে। "
-            "দরকার হলে 💡 ইঙ্গিত নাও।"
-        )
+        help_bn = "দরকার হলে 💡 ইঙ্গিত নাও।" if hints_left else "ওপরের ইঙ্গিতগুলো আরেকবার পড়ে দেখো।"
+        text = f"❌ এবার হয়নি, তবে হাল ছেড়ো না! আরও {number(lang, attempts_left)} বার চেষ্টা করতে পারবে। {help_bn}"
         return f"{text}\n👉 {nudge[0]}" if nudge else text
     tries = "1 more try" if attempts_left == 1 else f"{attempts_left} more tries"
-    text = f"❌ Not quite — don't give up! You have {tries}. Take a 💡 hint if you need one."
+    help_en = "Take a 💡 hint if you need one." if hints_left else "Read the hints above once more."
+    text = f"❌ Not quite — don't give up! You have {tries}. {help_en}"
     return f"{text}\n👉 {nudge[1]}" if nudge else text
 
 
@@ -254,12 +254,21 @@ def no_hints_left(lang: Lang) -> str:
     return "You have seen all three hints. Give it a try yourself now — or skip this one if you like."
 
 
-def dont_know(lang: Lang) -> str:
+def dont_know(lang: Lang, *, hints_left: bool = True) -> str:
+    """Stuck: a hint or a skip while hints are left, else another look at the hints given, or a skip."""
     if _bn(lang):
-        return "কোনো সমস্যা নেই, আটকে যাওয়াটা শেখারই অংশ। একটা ইঙ্গিত নেবে, নাকি প্রশ্নটা বাদ দেবে?"
-    return (
-        "That's perfectly fine — getting stuck is part of learning. Would you like a hint, or skip this one?"
+        offer = (
+            "একটা ইঙ্গিত নেবে, নাকি প্রশ্নটা বাদ দেবে?"
+            if hints_left
+            else "ওপরের ইঙ্গিতগুলো আরেকবার পড়ে আবার চেষ্টা করবে, নাকি প্রশ্নটা বাদ দেবে?"
+        )
+        return f"কোনো সমস্যা নেই, আটকে যাওয়াটা শেখারই অংশ। {offer}"
+    offer = (
+        "Would you like a hint, or skip this one?"
+        if hints_left
+        else "Would you like to read the hints above once more and try again, or skip this one?"
     )
+    return f"That's perfectly fine — getting stuck is part of learning. {offer}"
 
 
 def write_just_the_answer(lang: Lang) -> str:

@@ -3,7 +3,9 @@
 Every message the bot sends or edits waits for a token of the global bucket (DARS_TELEGRAM_GLOBAL_RATE per
 second, Telegram allows about 30). Bulk sends (reminders, rate_limit_args="bulk") also keep one message per
 second per chat and take at most 80% of the global rate, so students' replies always find tokens. A 429
-answer halts every request for its retry_after, then the request is tried once more.
+on a message halts every message for its retry_after (we cannot tell a chat's limit from the bot's), then
+the message is tried once more. Other requests never wait behind that halt: a callback query must be
+answered within seconds, and answering one is not a message; a 429 on one waits out its own retry_after.
 """
 
 from __future__ import annotations
@@ -132,8 +134,8 @@ class DarsRateLimiter(BaseRateLimiter[str]):
             await self._space_bulk(data.get("chat_id"))
             await self.bulk_bucket.acquire()
         for attempt in (1, 2):
-            await self._wait_for_halt()
             if limited:
+                await self._wait_for_halt()
                 await self.global_bucket.acquire()
             try:
                 return await callback(*args, **kwargs)
@@ -141,8 +143,17 @@ class DarsRateLimiter(BaseRateLimiter[str]):
                 seconds = retry_after_seconds(error)
                 if attempt == 2 or seconds > self.max_retry_after:
                     raise
-                logger.warning(
-                    "Telegram flood limit on %s: every request waits %.1f s, then retries", endpoint, seconds
-                )
-                self._halted_until = max(self._halted_until, self._clock() + seconds)
+                await self._back_off(endpoint, seconds, limited=limited)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _back_off(self, endpoint: str, seconds: float, *, limited: bool) -> None:
+        """After a 429: a message halts every message (waited out before the retry); anything else waits
+        alone, so that one refused request holds up no one else's."""
+        if limited:
+            logger.warning(
+                "Telegram flood limit on %s: every message waits %.1f s, then retries", endpoint, seconds
+            )
+            self._halted_until = max(self._halted_until, self._clock() + seconds)
+        else:
+            logger.warning("Telegram flood limit on %s: waits %.1f s, then retries", endpoint, seconds)
+            await self._sleep(seconds)

@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 from src.bot.application import ALLOWED_UPDATES, DarsApplication, build_application, utcnow
 from src.bot.reminders import reminder_loop
 from src.config import ConfigError, Settings
+from src.tutor import TutorProvider, model_tutor
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,13 @@ async def start_bot(
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
     reminders: bool = True,
+    tutor: TutorProvider | None = None,
 ) -> BotRuntime | None:
-    """Start the bot in the mode the settings ask for; None (after one log line) when it is off."""
+    """Start the bot in the mode the settings ask for; None (after one log line) when it is off.
+
+    `tutor` judges the answers the checker cannot read and writes hints; by default the process-wide model
+    (the one the API uses), or none without ANTHROPIC_API_KEY: then hints are curated and nothing is judged.
+    """
     if settings.telegram_bot_token is None:
         if settings.telegram_webhook_url:
             logger.error("Telegram bot off: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not")
@@ -85,6 +91,9 @@ async def start_bot(
         polling=mode == "polling",
     )
     application.clock = clock
+    tutor = tutor or model_tutor()
+    application.judge = tutor
+    application.hint_source = tutor
     secret = webhook_secret(settings)
     try:
         await application.initialize()  # getMe: a wrong token fails here

@@ -23,6 +23,7 @@ from telegram.request import BaseRequest
 from src.bot.application import utcnow
 from src.bot.runtime import BotRuntime, start_bot
 from src.config import Settings, get_settings
+from src.tutor import TutorProvider
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class BotOverrides:
     request: BaseRequest | None = None  # the Bot API's HTTP layer, e.g. a fake's MockTransport
     clock: Callable[[], datetime] = utcnow
     reminders: bool = True
+    tutor: TutorProvider | None = None  # e.g. Claude on a fake Messages API; None: the process-wide model
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -78,6 +80,7 @@ async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
         request=overrides.request,
         clock=overrides.clock,
         reminders=overrides.reminders,
+        tutor=overrides.tutor,
     )
     app.state.telegram = runtime
     try:

@@ -8,6 +8,7 @@ makes is answered with real Bot API JSON and recorded.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,23 +93,37 @@ class Bot:
         return [call.text for call in calls if call.method == "sendMessage"]
 
 
-@pytest.fixture
-async def bot(committed: None) -> AsyncIterator[Bot]:
+@asynccontextmanager
+async def running_bot(clock: Clock | None = None, **overrides: Any) -> AsyncIterator[Bot]:
+    """The app with its bot in webhook mode on a fresh fake Bot API; `overrides` go to BotOverrides."""
     fake = FakeBotApi()
-    clock = Clock()
+    now = clock or Clock()
     app = create_app(expiry_interval_seconds=0)
     app.state.telegram_overrides = BotOverrides(
-        settings=bot_settings(), request=fake_request(fake), clock=lambda: clock.now, reminders=False
+        **(
+            {
+                "settings": bot_settings(),
+                "request": fake_request(fake),
+                "clock": lambda: now.now,
+                "reminders": False,
+            }
+            | overrides
+        )
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            harness = Bot(app, fake, clock, client)
-            yield harness
+            yield Bot(app, fake, now, client)
     # Whatever a test did, no button the bot sent may carry more than Telegram's 64 bytes.
     for call in fake.calls:
         for _, data in call.buttons:
             assert 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES, data
+
+
+@pytest.fixture
+async def bot(committed: None) -> AsyncIterator[Bot]:
+    async with running_bot() as harness:
+        yield harness
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from src.bot.messages import bengali_digits
@@ -259,3 +260,79 @@ async def test_the_language_can_change_during_registration(bot: Bot) -> None:
     assert registered.startswith("All set, Joy! You are now a Class 6 student")
     chat = await chat_row(joy.chat_id)
     assert chat is not None and chat.language == "en" and chat.draft == {}
+
+
+async def test_a_registration_left_open_by_a_mini_app_sign_up_does_not_swallow_answers(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    rina = bot.student(5008, first_name="Rina")
+    [ask_name] = await bot.say(rina, "/start")
+    assert ask_name.endswith("তোমার নাম কী?")
+    async with get_session() as db:  # she signs up in the Mini App instead of answering the bot
+        await make_student(db, telegram_id=5008, name="Rina", grade=7, language="en")
+
+    [first] = await bot.say(rina, "/practice")
+    [again] = await bot.say(rina, "999")
+    [correct, second] = await bot.say(rina, answer_in(first, problems))
+
+    assert first.startswith("📝 Problem 1 of 5")
+    assert again.startswith("❌ Not quite")
+    assert correct.startswith("✅") and second.startswith("📝 Problem 2 of 5")
+    chat = await chat_row(rina.chat_id)
+    assert chat is not None and chat.state == "idle" and "name" not in chat.draft
+
+
+async def test_a_pending_grade_choice_asks_again_and_ends_when_practice_starts(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=5009, name="Sumi", grade=7, language="bn")
+    sumi = bot.student(5009, first_name="Sumi")
+    await bot.say(sumi, "/grade")
+
+    [ask_again] = await bot.say(sumi, "নবম")
+    [first] = await bot.say(sumi, "/practice")
+    chat = await chat_row(sumi.chat_id)
+
+    assert ask_again == "নিচের বোতাম থেকে তোমার শ্রেণিটা বেছে নাও: ৬ষ্ঠ, ৭ম না ৮ম?"
+    assert labels(bot, sumi.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
+    assert first.startswith("📝 প্রশ্ন ১/৫")
+    assert chat is not None and chat.state == "idle"  # an "8" after the session is not a class change
+    await bot.say(sumi, "/language")
+    [resumed] = await bot.say(sumi, "/practice")
+    chat = await chat_row(sumi.chat_id)
+    assert resumed.startswith("চলো, যেখানে থেমেছিলে")
+    assert chat is not None and chat.state == "idle"  # nor is a "বাংলা" typed later a language change
+
+
+@pytest.mark.parametrize(
+    ("language", "stuck", "tries_left", "dont_know"),
+    [
+        (
+            "en",
+            "I don't know",
+            "❌ Not quite — don't give up! You have 2 more tries. Read the hints above once more.",
+            "That's perfectly fine — getting stuck is part of learning. "
+            "Would you like to read the hints above once more and try again, or skip this one?",
+        ),
+        (
+            "bn",
+            "জানি না",
+            "❌ এবার হয়নি, তবে হাল ছেড়ো না! আরও ২ বার চেষ্টা করতে পারবে। ওপরের ইঙ্গিতগুলো আরেকবার পড়ে দেখো।",
+            "কোনো সমস্যা নেই, আটকে যাওয়াটা শেখারই অংশ। ওপরের ইঙ্গিতগুলো আরেকবার পড়ে আবার চেষ্টা করবে, নাকি প্রশ্নটা বাদ দেবে?",
+        ),
+    ],
+)
+async def test_with_every_hint_shown_no_message_offers_another(
+    bot: Bot, problems: dict[str, str], language: str, stuck: str, tries_left: str, dont_know: str
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=5010, name="Keya", grade=7, language=language)
+    keya = bot.student(5010, first_name="Keya")
+    await bot.say(keya, "/practice")
+    for _ in range(3):
+        await bot.say(keya, "hint")
+
+    assert await bot.say(keya, "99999") == [tries_left]
+    assert await bot.say(keya, stuck) == [dont_know]
+    assert len(labels(bot, keya.chat_id)) == 1  # Skip only

@@ -80,6 +80,27 @@ async def test_flood_control_is_honoured_then_the_message_retried_once(bot: Bot)
     assert calls[1].at - calls[0].at >= 1.0  # waited retry_after before trying again
 
 
+async def test_one_chats_flood_control_does_not_hold_up_another_students_button(bot: Bot) -> None:
+    sumi, rafi = bot.student(7011, first_name="Sumi"), bot.student(7012, first_name="Rafi")
+    await registered(bot, sumi)
+    await registered(bot, rafi)
+    bot.fake.flood("sendMessage", retry_after=2)
+    refused = asyncio.Event()
+    bot.fake.on_call = lambda call: refused.set() if call.chat_id == sumi.chat_id else None
+    halted = asyncio.create_task(bot.post(sumi.message("/help")))  # 429: messages wait 2 s
+    await asyncio.wait_for(refused.wait(), timeout=5)
+    shown = bot.fake.last_with_buttons(rafi.chat_id)
+    assert shown.message_id is not None
+
+    pressed = await bot.deliver(rafi.press("n", message_id=shown.message_id))
+
+    first_try = next(call for call in bot.fake.calls if call.status == 429)
+    answered = next(call for call in pressed if call.method == "answerCallbackQuery")
+    assert answered.at - first_try.at < 1.0  # Rafi's spinner stopped at once; his reply waited its turn
+    assert [call.method for call in pressed][-1] == "sendMessage"
+    assert (await halted).status_code == 200
+
+
 async def test_flood_control_twice_leaves_the_update_for_telegram_to_retry(bot: Bot) -> None:
     babu = bot.student(7005, first_name="Babu")
     await registered(bot, babu)
@@ -155,8 +176,8 @@ def test_split_text_keeps_every_character_within_the_limit() -> None:
 def test_callback_data_fits_in_64_bytes_for_every_keyboard() -> None:
     largest = 2**31 - 1
     every = [
-        keyboards.problem_keyboard("bn", largest, largest),
-        keyboards.problem_keyboard("en", largest, largest, hint=False),
+        keyboards.problem_keyboard("bn", largest, largest, next_hint=3),
+        keyboards.problem_keyboard("en", largest, largest, next_hint=None),
         keyboards.practice_keyboard("bn"),
         keyboards.practice_keyboard("en", again=True),
         keyboards.grade_keyboard("bn"),
@@ -172,7 +193,7 @@ def test_callback_data_fits_in_64_bytes_for_every_keyboard() -> None:
     assert keyboards.parse("n") == NewSession()
     assert keyboards.parse("g:8") == ChooseGrade(8)
     assert keyboards.parse("l:en") == ChooseLanguage("en")
-    for junk in ("", None, "g:9", "h:1", "h:1:2:3", "x" * 64, "l:fr", "h:-1:2"):
+    for junk in ("", None, "g:9", "h:1", "h:1:2:3:4", "h:1:2:0", "x" * 64, "l:fr", "h:-1:2"):
         assert keyboards.parse(junk) is None
     with pytest.raises(ValueError):
         Button("too long", "h:" + "9" * 63)

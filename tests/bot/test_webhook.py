@@ -20,6 +20,7 @@ from src.database import get_session
 from src.models import Response, TelegramUpdate
 from src.practice import service as practice_service
 from tests.bot.conftest import SECRET, Bot, bot_settings, chat_row, fake_request
+from tests.factories import make_student
 
 
 async def seen_updates() -> list[int]:
@@ -175,6 +176,23 @@ async def test_a_bug_is_rolled_back_recorded_and_apologised_for(
     assert chat is not None and chat.state == "idle"
     assert "failed; its effects were rolled back" in caplog.text
     assert await bot.deliver(update) == []  # recorded: not tried again
+
+
+async def test_the_apology_is_in_the_language_the_student_chose_in_the_mini_app(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=6007, name="Lina", grade=7, language="en")
+    lina = bot.student(6007, first_name="Lina")
+    await bot.say(lina, "/start")  # the bot's chat row keeps its default language, Bengali
+
+    async def broken(turn: conversation.Turn, text: str) -> list[Any]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(conversation, "text_message", broken)
+    await bot.post(lina.message("hello"))
+
+    assert bot.fake.last(lina.chat_id).text.startswith("Sorry, something went wrong on my side")
 
 
 async def test_a_database_outage_asks_telegram_to_retry(

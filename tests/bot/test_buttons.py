@@ -1,0 +1,97 @@
+"""Inline buttons tapped twice, from old messages or with forged data: no second effect, no crash."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from src.bot import keyboards
+from src.bot.fake import ApiCall, FakeStudent
+from src.bot.keyboards import ProblemAction
+from src.database import get_session
+from src.models import HintView, Response
+from tests.bot.conftest import Bot
+from tests.factories import make_student
+
+
+async def _practising(bot: Bot, user_id: int) -> FakeStudent:
+    async with get_session() as db:
+        await make_student(db, telegram_id=user_id, name="Tania", grade=7, language="en")
+    tania = bot.student(user_id, first_name="Tania")
+    await bot.say(tania, "/practice")
+    return tania
+
+
+async def _hints_shown() -> list[int]:
+    async with get_session() as db:
+        return list((await db.scalars(select(HintView.hint_number).order_by(HintView.hint_number))).all())
+
+
+def _sent(calls: list[ApiCall]) -> list[str]:
+    return [call.text for call in calls if call.method == "sendMessage"]
+
+
+async def test_a_hint_button_tapped_twice_gives_one_hint(bot: Bot, problems: dict[str, str]) -> None:
+    tania = await _practising(bot, 7101)
+    shown = bot.fake.last_with_buttons(tania.chat_id)
+    hint_data = shown.buttons[0][1]
+    offered = keyboards.parse(hint_data)
+    assert shown.message_id is not None
+    assert isinstance(offered, ProblemAction) and offered.hint_number == 1  # the button says which hint
+
+    first = await bot.deliver(tania.press(hint_data, message_id=shown.message_id))
+    second = await bot.deliver(tania.press(hint_data, message_id=shown.message_id))
+
+    assert _sent(first) == ["💡 Hint 1 of 3: Hint 1"]
+    assert [call.method for call in second] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    assert await _hints_shown() == [1]
+    # The hint's own message offers the next hint, which still works.
+    assert await bot.press(tania, "💡 Hint") == ["💡 Hint 2 of 3: Hint 2"]
+
+
+async def test_two_taps_in_flight_at_once_give_one_hint(bot: Bot, problems: dict[str, str]) -> None:
+    tania = await _practising(bot, 7102)
+    shown = bot.fake.last_with_buttons(tania.chat_id)
+    assert shown.message_id is not None
+    taps = [tania.press(shown.buttons[0][1], message_id=shown.message_id) for _ in range(2)]
+    answers = await asyncio.gather(*(bot.post(tap) for tap in taps))
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert await _hints_shown() == [1]
+
+
+async def test_a_hint_button_sent_before_hints_were_numbered_still_gives_the_next_hint(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    tania = await _practising(bot, 7103)
+    shown = bot.fake.last_with_buttons(tania.chat_id)
+    assert shown.message_id is not None
+    old_format = shown.buttons[0][1].rsplit(":", 1)[0]  # h:<session>:<problem>
+    assert keyboards.parse(old_format) is not None
+
+    calls = await bot.deliver(tania.press(old_format, message_id=shown.message_id))
+
+    assert _sent(calls) == ["💡 Hint 1 of 3: Hint 1"]
+    assert await _hints_shown() == [1]
+
+
+@pytest.mark.parametrize("data", ["h:9999999999:1", "h:1:9999999999:1", "s:2147483648:1", "s:1:9999999999"])
+async def test_ids_beyond_postgresql_integers_are_stale_buttons(
+    bot: Bot, problems: dict[str, str], data: str
+) -> None:
+    tania = await _practising(bot, 7104)
+    assert keyboards.parse(data) is None
+
+    calls = await bot.deliver(tania.press(data, message_id=1))
+
+    assert [call.method for call in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    async with get_session() as db:
+        assert (await db.execute(select(Response))).all() == []
+
+
+def test_the_largest_ids_still_parse_and_a_skip_carries_no_hint_number() -> None:
+    largest = 2_147_483_647
+    assert keyboards.parse(f"h:{largest}:{largest}:3") == ProblemAction("hint", largest, largest, 3)
+    assert keyboards.parse(f"s:{largest}:{largest}") == ProblemAction("skip", largest, largest)
+    assert keyboards.parse("s:1:1:2") is None
