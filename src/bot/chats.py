@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,30 @@ async def claim_update(db: AsyncSession, update_id: int, chat_id: int | None) ->
         )
     ).scalar_one_or_none()
     return claimed is not None
+
+
+# Telegram gives up on an update after 24 hours, so no duplicate of an older one can arrive. And after a
+# week of silence update ids restart at a random value: an id kept for ever could make a new update look
+# handled. Two days is a safe margin either way.
+HANDLED_UPDATES_KEPT = timedelta(days=2)
+FORGET_BATCH = 10_000  # rows a pass deletes at most: a short transaction, whatever the backlog
+
+
+async def forget_old_updates(db: AsyncSession, *, now: datetime | None = None) -> int:
+    """Delete handled update ids older than HANDLED_UPDATES_KEPT, FORGET_BATCH at most; returns how many."""
+    before = (now or datetime.now(UTC)) - HANDLED_UPDATES_KEPT
+    oldest = (
+        select(TelegramUpdate.update_id)
+        .where(TelegramUpdate.received_at < before)
+        .order_by(TelegramUpdate.received_at)
+        .limit(FORGET_BATCH)
+    )
+    result = await db.execute(
+        delete(TelegramUpdate)
+        .where(TelegramUpdate.update_id.in_(oldest.scalar_subquery()))
+        .returning(TelegramUpdate.update_id)
+    )
+    return len(result.all())
 
 
 async def open_chat(db: AsyncSession, chat_id: int, telegram_user_id: int) -> BotChat:

@@ -1,4 +1,5 @@
-"""Expired sessions are abandoned: on demand by an operator, and by the lifespan's periodic job."""
+"""Expired sessions are abandoned: on demand by an operator, and by the lifespan's periodic job, which also
+forgets the Telegram update ids handled over two days ago."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.api import expiry
 from src.api.app import create_app
+from src.bot import chats
 from src.database import get_session
 from src.models import Session as PracticeSession
-from src.models import SessionStatus
+from src.models import SessionStatus, TelegramUpdate
 from src.practice import service
 from tests.api.conftest import Api
 from tests.factories import make_session, make_student
@@ -83,3 +86,45 @@ async def test_lifespan_runs_the_job_and_stops_it(committed: None) -> None:
         assert len(jobs) == 1
     assert jobs[0].cancelled() or jobs[0].done()
     assert await _status(sid) is SessionStatus.ABANDONED
+
+
+async def _handled_updates(received: dict[int, datetime]) -> None:
+    async with get_session() as db:
+        db.add_all(TelegramUpdate(update_id=uid, received_at=at) for uid, at in received.items())
+
+
+async def _update_ids() -> set[int]:
+    async with get_session() as db:
+        return set((await db.scalars(select(TelegramUpdate.update_id))).all())
+
+
+async def test_handled_update_ids_are_forgotten_after_two_days_in_batches(
+    committed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    old = {uid: now - timedelta(days=2, minutes=uid) for uid in (1, 2, 3)}
+    await _handled_updates(old | {4: now - timedelta(days=1, hours=23), 5: now})
+    monkeypatch.setattr(chats, "FORGET_BATCH", 2)
+    async with get_session() as db:
+        assert await chats.forget_old_updates(db, now=now) == 2  # the two oldest first
+    assert await _update_ids() == {1, 4, 5}
+    async with get_session() as db:
+        assert await chats.forget_old_updates(db, now=now) == 1
+        assert await chats.forget_old_updates(db, now=now) == 0
+    assert await _update_ids() == {4, 5}  # within the 24 h Telegram may still deliver again, and a margin
+
+
+async def test_the_periodic_job_forgets_old_update_ids(committed: None) -> None:
+    now = datetime.now(UTC)
+    await _handled_updates({11: now - timedelta(days=3), 12: now})
+    task = asyncio.create_task(expiry.expire_periodically(0.01))
+    try:
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if await _update_ids() == {12}:
+                break
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert await _update_ids() == {12}
