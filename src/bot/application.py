@@ -43,7 +43,8 @@ from src.practice.ports import AnswerJudge, HintSource
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# edited_message: an edit gets a reply saying it is not read, instead of silence.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 
 Context = CallbackContext[ExtBot[str], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
@@ -169,7 +170,8 @@ class DarsApplication(
             private = update.effective_chat is not None and update.effective_chat.type == "private"
             if chat_id is not None and user is not None and private:
                 chat = await chats.open_chat(db, chat_id, user.id)
-                if update.message is not None or update.callback_query is not None:
+                wrote = (update.message, update.edited_message, update.callback_query)
+                if any(event is not None for event in wrote):
                     chat.blocked = False  # they wrote: reachable again
                 turn = Turn(db, chat, self.clock(), judge=self.judge, hints=self.hint_source)
                 await load_student(turn)

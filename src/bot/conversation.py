@@ -7,6 +7,7 @@ format: handlers.py turns updates into these calls and replies into Bot API requ
 
 Chat state (BotChat.state) is only about a question the bot is waiting on; the practice session in progress
 is BotChat.draft["session_id"], so a student can change language mid-session and keep answering.
+draft["practice_message"] is the message whose practice button started (or resumed) that session.
 """
 
 from __future__ import annotations
@@ -129,6 +130,12 @@ async def unknown_command(turn: Turn) -> list[Reply]:
     return [Say(messages.unknown_command(turn.lang))]
 
 
+async def edited_message(turn: Turn) -> list[Reply]:
+    """An edit of a message already sent is never read: graded, it could count as a second attempt, and
+    taken as the answer to whatever is asked now, it would answer a question it was not written for."""
+    return [Say(messages.edit_not_read(turn.lang))]
+
+
 async def practice_command(turn: Turn) -> list[Reply]:
     """/practice and the practice button: today's session, resumed, started, or already done."""
     if turn.student is None:
@@ -149,7 +156,8 @@ async def practice_command(turn: Turn) -> list[Reply]:
                 )
             )
         ]
-    turn.set_draft(session_id=view.session.session_id)
+    # A typed /practice forgets the practice button it may have come from (see _practice_button).
+    turn.set_draft(session_id=view.session.session_id, practice_message=None)
     return _problem(turn, view, resumed=view.resumed)
 
 
@@ -197,17 +205,28 @@ def _not_registered(turn: Turn) -> list[Reply]:
 
 def _ask_step(turn: Turn) -> list[Reply]:
     """Ask the current registration question again."""
+    if turn.chat.state == CHOOSE_LANGUAGE:
+        _resume_registration(turn)
     state = turn.chat.state
-    if state == CHOOSE_LANGUAGE:
-        state = str(turn.chat.draft.get("resume", ASK_LANGUAGE))
-        turn.chat.state = state
-        turn.set_draft(resume=None)
     if state == ASK_NAME:
         return [Say(messages.welcome_ask_name(turn.lang))]
     if state == ASK_GRADE:
         name = str(turn.chat.draft.get("name", ""))
         return [Say(messages.ask_grade(turn.lang, name), keyboards.grade_keyboard(turn.lang))]
     return [Say(messages.ask_language(), keyboards.language_keyboard())]
+
+
+def _resume_registration(turn: Turn) -> None:
+    """Back to the registration step /language interrupted (the last one when that was lost)."""
+    turn.chat.state = str(turn.chat.draft.get("resume", ASK_LANGUAGE))
+    turn.set_draft(resume=None)
+
+
+def _registration_answer_instead_of_language(turn: Turn, text: str) -> bool:
+    """/language interrupted registration and the student typed something that is not a language: the name
+    or class the interrupted step asked for, which must not be dropped."""
+    resume = turn.chat.draft.get("resume")
+    return turn.chat.state == CHOOSE_LANGUAGE and resume in REGISTRATION and read_language(text) is None
 
 
 def clean_name(text: str) -> str | None:
@@ -287,6 +306,8 @@ async def _take_language(turn: Turn, language: str) -> list[Reply]:
 
 async def text_message(turn: Turn, text: str) -> list[Reply]:
     """A message that is not a command: a registration answer, an answer to a problem, or a chat."""
+    if _registration_answer_instead_of_language(turn, text):
+        _resume_registration(turn)  # the language stays as it was
     state = turn.chat.state
     if state == ASK_NAME:
         return await _take_name(turn, text)
@@ -502,18 +523,35 @@ async def button(turn: Turn, data: str | None, message_id: int | None) -> list[R
     if isinstance(action, ProblemAction):
         if turn.student is None:
             return _stale_button(message_id) + _not_registered(turn)
+        if turn.session_id not in (None, action.session_id):
+            # An older session's button while another is open: "your practice ran out of time" would be
+            # wrong, since the student is practising right now.
+            return _stale_button(message_id)
         if action.kind == "hint":
             return await _hint(
                 turn, action.session_id, action.problem_id, message_id=message_id, offered=action.hint_number
             )
         return await _skip(turn, action.session_id, action.problem_id, message_id=message_id)
     if isinstance(action, NewSession):
-        return _stale_button(message_id) + await practice_command(turn)
+        return await _practice_button(turn, message_id)
     if isinstance(action, ChooseGrade):
         return await _choose_grade(turn, action.grade, message_id)
     if isinstance(action, ChooseLanguage):
         return await _choose_language(turn, action.language, message_id=message_id)
     return _stale_button(message_id)
+
+
+async def _practice_button(turn: Turn, message_id: int | None) -> list[Reply]:
+    """The practice button: today's session. The chat remembers which message's button started (or resumed)
+    the session it is in. A second tap of that button, already on its way before the first took the buttons
+    away, finds it there and is stale: otherwise the same problem would be sent twice."""
+    pressed_before = message_id is not None and turn.chat.draft.get("practice_message") == message_id
+    if pressed_before and turn.session_id is not None:
+        return _stale_button(message_id)
+    replies = _stale_button(message_id) + await practice_command(turn)
+    if turn.session_id is not None:
+        turn.set_draft(practice_message=message_id)
+    return replies
 
 
 async def _choose_grade(turn: Turn, grade: int, message_id: int | None) -> list[Reply]:

@@ -331,6 +331,24 @@ class FakeStudent:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"update_id": update_id or next_update_id(), "message": message}
 
+    def photo(self, caption: str | None = None, *, update_id: int | None = None) -> dict[str, Any]:
+        """A photo (of the student's working, say), with the caption they typed under it, if any."""
+        update = self.message("", update_id=update_id)
+        message = update["message"]
+        del message["text"]
+        size = {"file_id": "photo-file", "file_unique_id": "photo-unique", "width": 640, "height": 480}
+        message["photo"] = [size]
+        if caption is not None:
+            message["caption"] = caption
+        return update
+
+    def edited(self, text: str, *, message_id: int, update_id: int | None = None) -> dict[str, Any]:
+        """edited_message: the student changed the text of their message `message_id` after sending it."""
+        update = self.message(text, update_id=update_id, message_id=message_id)
+        message = update.pop("message")
+        message["edit_date"] = message["date"]
+        return update | {"edited_message": message}
+
     def press(
         self, data: str, *, message_id: int, message_text: str = "", update_id: int | None = None
     ) -> dict[str, Any]:

@@ -39,6 +39,7 @@ COMMANDS: dict[str, Step] = {
 }
 
 _PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+_PRIVATE_EDIT = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
 
 
 def _command(step: Step) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
@@ -59,11 +60,21 @@ async def on_text(update: Update, context: Context) -> None:
 
 
 async def on_other_message(update: Update, context: Context) -> None:
-    """A photo, sticker or voice note: we can only read typed answers."""
+    """A photo, document, sticker or voice note: only typed words can be read, so a caption (a photo of the
+    working captioned "12") is the answer; without one, the student is asked to type it."""
     scope = current_scope()
-    if scope.turn is None:
+    message = update.message
+    if scope.turn is None or message is None:
         return
-    await scope.deliver(context.bot, await conversation.text_message(scope.turn, ""))
+    caption = message.caption or ""
+    await scope.deliver(context.bot, await conversation.text_message(scope.turn, caption))
+
+
+async def on_edited_message(update: Update, context: Context) -> None:
+    """An edited message: answered (it is not read), so the student is not left waiting."""
+    scope = current_scope()
+    if scope.turn is not None:
+        await scope.deliver(context.bot, await conversation.edited_message(scope.turn))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -95,5 +106,6 @@ def install(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     application.add_handler(MessageHandler(_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(_PRIVATE_MESSAGE & ~filters.TEXT, on_other_message))
+    application.add_handler(MessageHandler(_PRIVATE_EDIT, on_edited_message))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -277,6 +277,12 @@ def write_just_the_answer(lang: Lang) -> str:
     return "I couldn't quite read that. Please send just the answer — like 12, 3/4 or x = 5."
 
 
+def edit_not_read(lang: Lang) -> str:
+    if _bn(lang):
+        return "পাঠানো মেসেজ এডিট করলে আমি সেটা দেখতে পাই না। উত্তরটা নতুন একটা মেসেজে আবার লিখে পাঠাও।"
+    return "I can't see changes to a message once it is sent. Please send your answer again as a new message."
+
+
 def greeting_during_practice(lang: Lang) -> str:
     if _bn(lang):
         return "তোমাকেও শুভেচ্ছা! 😊 এখন প্রশ্নটার উত্তর লিখে পাঠাও।"

@@ -95,3 +95,67 @@ def test_the_largest_ids_still_parse_and_a_skip_carries_no_hint_number() -> None
     assert keyboards.parse(f"h:{largest}:{largest}:3") == ProblemAction("hint", largest, largest, 3)
     assert keyboards.parse(f"s:{largest}:{largest}") == ProblemAction("skip", largest, largest)
     assert keyboards.parse("s:1:1:2") is None
+
+
+async def _hints_and_responses() -> tuple[list[int], int]:
+    async with get_session() as db:
+        responses = len((await db.execute(select(Response))).all())
+    return await _hints_shown(), responses
+
+
+async def test_the_practice_button_tapped_twice_sends_the_problem_once(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=7105, name="Tania", grade=7, language="en")
+    tania = bot.student(7105, first_name="Tania")
+    await bot.say(tania, "/start")
+    welcome = bot.fake.last_with_buttons(tania.chat_id)
+    assert welcome.message_id is not None and welcome.buttons[0][1] == keyboards.NEW_SESSION
+
+    # The second tap was sent before the first took the button away; it is handled after the first commits.
+    first = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id))
+    second = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id))
+
+    assert [text.split("\n")[0] for text in _sent(first)] == ["📝 Problem 1 of 5"]
+    assert [call.method for call in second] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    # Typed, /practice still shows the problem again: the student asked for it.
+    [resumed] = await bot.say(tania, "/practice")
+    assert resumed.startswith("Let's pick up where you left off.\n\n📝 Problem 1 of 5")
+
+
+async def test_two_practice_taps_in_flight_at_once_send_the_problem_once(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=7106, name="Tania", grade=7, language="bn")
+    tania = bot.student(7106, first_name="Tania")
+    await bot.say(tania, "/start")
+    welcome = bot.fake.last_with_buttons(tania.chat_id)
+    assert welcome.message_id is not None
+    taps = [tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id) for _ in range(2)]
+
+    answers = await asyncio.gather(*(bot.post(tap) for tap in taps))
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    problems_sent = [text for text in bot.fake.texts(tania.chat_id) if "📝 প্রশ্ন" in text]
+    assert len(problems_sent) == 1 and problems_sent[0].startswith("📝 প্রশ্ন ১/৫")
+
+
+@pytest.mark.parametrize("button", [0, 1], ids=["hint", "skip"])
+async def test_an_expired_sessions_button_during_a_new_session_is_taken_away_quietly(
+    bot: Bot, problems: dict[str, str], button: int
+) -> None:
+    tania = await _practising(bot, 7107)
+    old = bot.fake.last_with_buttons(tania.chat_id)
+    assert old.message_id is not None
+    bot.clock.advance(minutes=40)  # the old session runs out of time
+    [fresh] = await bot.say(tania, "/practice")
+    assert fresh.startswith("📝 Problem 1 of 5")  # a new session, not a resumed one
+
+    calls = await bot.deliver(tania.press(old.buttons[button][1], message_id=old.message_id))
+
+    assert [call.method for call in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    assert await _hints_and_responses() == ([], 0)
+    # Today's session goes on as if nothing had happened.
+    assert await bot.press(tania, "💡 Hint") == ["💡 Hint 1 of 3: Hint 1"]

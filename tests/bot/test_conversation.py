@@ -262,6 +262,33 @@ async def test_the_language_can_change_during_registration(bot: Bot) -> None:
     assert chat is not None and chat.language == "en" and chat.draft == {}
 
 
+async def test_a_name_typed_instead_of_a_language_is_taken_as_the_name(bot: Bot) -> None:
+    joy = bot.student(5011, first_name="Joy")
+    await bot.say(joy, "/start")
+    await bot.say(joy, "/language")
+
+    [ask_grade] = await bot.say(joy, "Joy Das")  # the name, not a language
+
+    assert ask_grade == "তোমার সাথে পরিচিত হয়ে খুব ভালো লাগল, Joy Das! তুমি কোন শ্রেণিতে পড়ো?"
+    assert labels(bot, joy.chat_id) == ["৬ষ্ঠ শ্রেণি", "৭ম শ্রেণি", "৮ম শ্রেণি"]
+    chat = await chat_row(joy.chat_id)
+    assert chat is not None and chat.state == "ask_grade" and chat.language == "bn"
+    assert chat.draft == {"name": "Joy Das"}
+
+
+async def test_a_class_typed_instead_of_a_language_is_taken_as_the_class(bot: Bot) -> None:
+    joy = bot.student(5012, first_name="Joy")
+    await bot.say(joy, "/start")
+    await bot.say(joy, "Joy")
+    await bot.say(joy, "/language")
+
+    [ask_language] = await bot.say(joy, "৮")
+    [registered] = await bot.press(joy, "English")
+
+    assert ask_language == "কোন ভাষায় অনুশীলন করতে চাও?\nWhich language would you like to practise in?"
+    assert registered.startswith("All set, Joy! You are now a Class 8 student")
+
+
 async def test_a_registration_left_open_by_a_mini_app_sign_up_does_not_swallow_answers(
     bot: Bot, problems: dict[str, str]
 ) -> None:

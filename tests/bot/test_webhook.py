@@ -45,7 +45,12 @@ async def test_starting_registers_the_webhook_with_its_secret(bot: Bot) -> None:
     [set_webhook] = bot.fake.sent(method="setWebhook")
     assert set_webhook.params["url"] == "https://dars.example.com/telegram/webhook"
     assert set_webhook.params["secret_token"] == SECRET
-    assert set_webhook.params["allowed_updates"] == ["message", "callback_query", "my_chat_member"]
+    assert set_webhook.params["allowed_updates"] == [
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+    ]
     assert set_webhook.params["max_connections"] == 15  # the database pool: 5 + 10 overflow
 
 
@@ -255,5 +260,7 @@ async def test_long_polling_when_only_the_token_is_set(committed: None, problems
             assert response.status_code == 404  # polling: the webhook route is not open
     methods = {call.method for call in fake.calls}
     assert {"getMe", "deleteWebhook", "getUpdates"} <= methods and "setWebhook" not in methods
+    polls = {tuple(call.params["allowed_updates"]) for call in fake.sent(method="getUpdates")}
+    assert polls == {("message", "edited_message", "callback_query", "my_chat_member")}
     assert "তোমার নাম কী" in fake.texts(student.chat_id)[0]
     assert len(await seen_updates()) == 1
