@@ -103,19 +103,25 @@ async def _hints_and_responses() -> tuple[list[int], int]:
     return await _hints_shown(), responses
 
 
-async def test_the_practice_button_tapped_twice_sends_the_problem_once(
-    bot: Bot, problems: dict[str, str]
-) -> None:
+async def _welcomed(bot: Bot, telegram_id: int, language: str) -> tuple[FakeStudent, int]:
+    """A registered student who sent /start: the student, and the welcome message with its practice button."""
     async with get_session() as db:
-        await make_student(db, telegram_id=7105, name="Tania", grade=7, language="en")
-    tania = bot.student(7105, first_name="Tania")
+        await make_student(db, telegram_id=telegram_id, name="Tania", grade=7, language=language)
+    tania = bot.student(telegram_id, first_name="Tania")
     await bot.say(tania, "/start")
     welcome = bot.fake.last_with_buttons(tania.chat_id)
     assert welcome.message_id is not None and welcome.buttons[0][1] == keyboards.NEW_SESSION
+    return tania, welcome.message_id
+
+
+async def test_the_practice_button_tapped_twice_sends_the_problem_once(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    tania, welcome_id = await _welcomed(bot, 7105, "en")
 
     # The second tap was sent before the first took the button away; it is handled after the first commits.
-    first = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id))
-    second = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id))
+    first = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome_id))
+    second = await bot.deliver(tania.press(keyboards.NEW_SESSION, message_id=welcome_id))
 
     assert [text.split("\n")[0] for text in _sent(first)] == ["📝 Problem 1 of 5"]
     assert [call.method for call in second] == ["answerCallbackQuery", "editMessageReplyMarkup"]
@@ -127,13 +133,8 @@ async def test_the_practice_button_tapped_twice_sends_the_problem_once(
 async def test_two_practice_taps_in_flight_at_once_send_the_problem_once(
     bot: Bot, problems: dict[str, str]
 ) -> None:
-    async with get_session() as db:
-        await make_student(db, telegram_id=7106, name="Tania", grade=7, language="bn")
-    tania = bot.student(7106, first_name="Tania")
-    await bot.say(tania, "/start")
-    welcome = bot.fake.last_with_buttons(tania.chat_id)
-    assert welcome.message_id is not None
-    taps = [tania.press(keyboards.NEW_SESSION, message_id=welcome.message_id) for _ in range(2)]
+    tania, welcome_id = await _welcomed(bot, 7106, "bn")
+    taps = [tania.press(keyboards.NEW_SESSION, message_id=welcome_id) for _ in range(2)]
 
     answers = await asyncio.gather(*(bot.post(tap) for tap in taps))
 
