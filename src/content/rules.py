@@ -30,6 +30,7 @@ _BENGALI_LETTER = re.compile(r"[\u0980-\u09e5\u09f0-\u09f2\u09f4-\u09ff]")  # th
 _BENGALI_DIGIT = re.compile(r"[০-৯]")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
+_CARET = re.compile(r"\^")
 # Latin words that slip into Bengali text: units and abbreviations that have Bengali spellings.
 _UNITS = ("cm", "mm", "km", "kg", "gm", "mg", "ml", "tk", "rs", "sq", "hr", "min", "sec")
 _LATIN_WORDS_IN_BENGALI = frozenset(
@@ -144,12 +145,20 @@ def _english_findings(field: str, text: str) -> Iterator[Finding]:
         yield "en-script", f"{field} has Bengali text ({_snippet(text, letter)})"
 
 
+def _power_findings(field: str, text: str) -> Iterator[Finding]:
+    caret = _CARET.search(text)
+    if caret:
+        # A student reads the text as written: "x^৪" is not how a textbook writes x⁴.
+        yield "caret-power", f"{field} writes a power with ^ ({_snippet(text, caret)}); use x², x³, 2ⁿ"
+
+
 def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
-    yield from _english_findings("question_en", problem.question_en)
-    yield from _bengali_findings("question_bn", problem.question_bn)
+    texts = [("question_en", problem.question_en, "en"), ("question_bn", problem.question_bn, "bn")]
     for number, hint in enumerate(problem.hints, start=1):
-        yield from _english_findings(f"hint {number} en", hint.en)
-        yield from _bengali_findings(f"hint {number} bn", hint.bn)
+        texts += [(f"hint {number} en", hint.en, "en"), (f"hint {number} bn", hint.bn, "bn")]
+    for field, text, language in texts:
+        yield from (_english_findings if language == "en" else _bengali_findings)(field, text)
+        yield from _power_findings(field, text)
 
 
 PER_PROBLEM_CHECKS = (check_header, check_hints, check_answer, check_reveals, check_scripts)

@@ -274,6 +274,16 @@ def test_bengali_field_in_bengali_script(tmp_path: Path) -> None:
     assert rules(faults_for(tmp_path, good_problem(hints=hints))) == {"bn-script"}
 
 
+@pytest.mark.parametrize("language", ["en", "bn"])
+def test_powers_are_written_as_a_student_reads_them(tmp_path: Path, language: str) -> None:
+    text = {"en": "Factorise x^4 + x² + 1.", "bn": "x^৪ + x² + ১ কে উৎপাদকে বিশ্লেষণ করো।"}[language]
+    assert rules(faults_for(tmp_path, good_problem(hints=with_hint(2, **{language: text})))) == {
+        "caret-power"
+    }
+    fine = {"en": "Factorise x⁴ + x² + 1.", "bn": "x⁴ + x² + ১ কে উৎপাদকে বিশ্লেষণ করো।"}[language]
+    assert faults_for(tmp_path, good_problem(hints=with_hint(2, **{language: fine}))) == []
+
+
 def test_bengali_field_may_use_variables_and_point_labels(tmp_path: Path) -> None:
     hints = with_hint(1, bn="ABC ত্রিভুজে x + y = ১৮০° এবং ab পদটি লক্ষ করো।")
     assert faults_for(tmp_path, good_problem(hints=hints)) == []
