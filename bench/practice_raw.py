@@ -29,7 +29,7 @@ import asyncpg  # type: ignore[import-untyped]
 
 from src.answers.check import Verdict, check_answer
 from src.config import get_settings
-from src.practice.service import TODAYS_SESSIONS, choose_from
+from src.practice.service import HISTORY_WINDOW, TODAYS_SESSIONS, choose_from, daily_seed
 from src.streaks.days import advance, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
@@ -177,6 +177,7 @@ async def _open_problem(
 async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[int, list[int]]:
     """Today's session of the student: (session_id, problem ids), resumed or returned as the app does."""
     zone = get_settings().timezone
+    today = local_day(now, zone)
     async with pool.acquire() as connection, connection.transaction():
         student_id = await _authenticate(connection, telegram_id)
         student = await connection.fetchrow(
@@ -190,9 +191,9 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
             TODAYS_SESSIONS,
             student_id,
             now,
-            local_day_start(local_day(now, zone), zone),
+            local_day_start(today, zone),
             student["grade"],
-            now - timedelta(days=30),
+            now - HISTORY_WINDOW,
         )
         if found["active_session_id"] is not None:
             if now < found["active_expires_at"]:
@@ -203,10 +204,10 @@ async def start(pool: asyncpg.Pool, telegram_id: int, now: datetime) -> tuple[in
         elif found["seen_in_progress"]:  # the app reads the completed session again; students start once here
             raise RuntimeError("the session in progress changed while this start waited")
         done_on = found["done_date"]  # a session is the day's it began on, as in the service
-        if done_on is not None and local_day(done_on, zone) == local_day(now, zone):
+        if done_on is not None and local_day(done_on, zone) == today:
             return found["done_session_id"], list(found["done_problem_ids"])
-        seed = student_id * 1_000_003 + local_day(now, zone).toordinal()
-        ids = [pick.problem_id for pick in choose_from(found, now, seed)]  # the same pure choice
+        picks = choose_from(found, now, daily_seed(student_id, today))  # the same pure choice
+        ids = [pick.problem_id for pick in picks]
         # The session and its view (for the student to see) in one statement, as the service writes it.
         view = await connection.fetchrow(
             f"WITH s AS (INSERT INTO sessions (student_id, date, status, problem_ids, expires_at) "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,7 @@ from src.models import Problem, Response, SessionStatus
 from src.models import Session as PracticeSession
 from src.practice.service import get_student
 from src.practice.views import SKIPPED
-from src.streaks.days import local_day
+from src.streaks.days import local_day, local_day_start
 
 WEEKS = 8
 
@@ -84,7 +84,7 @@ async def _weeks(db: AsyncSession, student_id: int, now: datetime) -> list[WeekC
     today = local_day(now, zone)
     this_week = today - timedelta(days=today.weekday())
     starts = [this_week - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    since = datetime.combine(starts[0], time(0), tzinfo=zone).astimezone(UTC)
+    since = local_day_start(starts[0], zone)
     completed = (
         await db.execute(
             # Counted on the day each began, as streaks count them.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,9 +58,11 @@ MAX_HINTS = 3
 _LOCK_STUDENT = (
     f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR NO KEY UPDATE"
 )
-_LAST_COMPLETED = f"""
-SELECT {select_list(PracticeSession, "s")} FROM sessions AS s
-WHERE s.student_id = $1 AND s.status = 'completed' ORDER BY s.created_at DESC LIMIT 1"""
+# The student's latest completed session: read beside the session in progress, and again after a wait.
+_LATEST_COMPLETED = (
+    "SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1"
+)
+_LAST_COMPLETED = f"SELECT {select_list(PracticeSession, 's')} FROM ({_LATEST_COMPLETED}) AS s"
 
 
 def _choice_inputs(grade: str, student_id: str, since: str) -> str:
@@ -95,9 +97,7 @@ SELECT {select_list(PracticeSession, "a", prefix="active_")},
        c.candidates, c.recent
 FROM (SELECT 1) AS one
 LEFT JOIN (SELECT * FROM sessions WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE) AS a ON true
-LEFT JOIN LATERAL (
-  SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1
-) AS d ON true
+LEFT JOIN LATERAL ({_LATEST_COMPLETED}) AS d ON true
 LEFT JOIN LATERAL ({_choice_inputs("$4", "$1", "$5")}
   WHERE (a.session_id IS NULL OR a.expires_at <= $2)
     AND (d.session_id IS NULL OR d.date < $3)
@@ -201,7 +201,7 @@ async def start_daily_session(
     if done is not None and local_day(done.date, zone) == today:
         return await load_view(db, done, resumed=True)
 
-    seed = seed if seed is not None else _daily_seed(student_id, now)
+    seed = seed if seed is not None else daily_seed(student_id, today)
     picks = await _choose_for(connection, student, now, seed, inputs)
     if not picks:
         raise NoProblemsAvailable(
@@ -215,9 +215,10 @@ async def start_daily_session(
     return await view_from_row(connection, adopt_row(db, PracticeSession, created), created)
 
 
-def _daily_seed(student_id: int, now: datetime) -> int:
-    # Same student, same local day -> same choice (a retried start picks the same problems).
-    return student_id * 1_000_003 + local_day(now, get_settings().timezone).toordinal()
+def daily_seed(student_id: int, today: date) -> int:
+    """The seed of a student's choice on a local day: same student, same day, same choice (a retried start
+    picks the same problems). Public: the benchmark's asyncpg ceiling seeds its choice with it too."""
+    return student_id * 1_000_003 + today.toordinal()
 
 
 async def _choose_for(
