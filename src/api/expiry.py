@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from src.bot import chats
 from src.database import get_session
@@ -29,18 +30,25 @@ async def expire_periodically(interval_seconds: float) -> None:
     """Expire sessions, and forget old update ids, every `interval_seconds` until cancelled; a failed pass is
     logged, not fatal."""
     while True:
-        try:
-            expired = await expire_once()
-            if expired:
-                logger.info("marked %d expired session(s) abandoned", expired)
-        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
-            logger.exception("expiring sessions failed; retrying in %.0f s", interval_seconds)
-        try:
-            forgotten = await forget_updates_once()
-            if forgotten:
-                logger.info("forgot %d Telegram update id(s) handled over two days ago", forgotten)
-        except Exception:
-            logger.exception(
-                "forgetting old Telegram update ids failed; retrying in %.0f s", interval_seconds
-            )
+        await _logged(
+            expire_once, "marked %d expired session(s) abandoned", "expiring sessions", interval_seconds
+        )
+        await _logged(
+            forget_updates_once,
+            "forgot %d Telegram update id(s) handled over two days ago",
+            "forgetting old Telegram update ids",
+            interval_seconds,
+        )
         await asyncio.sleep(interval_seconds)
+
+
+async def _logged(
+    one_pass: Callable[[], Awaitable[int]], done: str, doing: str, interval_seconds: float
+) -> None:
+    """Run a pass; log what it did, or its failure (the loop goes on)."""
+    try:
+        count = await one_pass()
+        if count:
+            logger.info(done, count)
+    except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+        logger.exception("%s failed; retrying in %.0f s", doing, interval_seconds)
