@@ -208,18 +208,23 @@ async def test_the_next_day_avoids_the_problems_just_solved(db: DarsSession) -> 
     assert len(chosen) == 5 and not chosen & solved  # 12 problems: 7 unsolved ones to choose from
 
 
-async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> None:
-    answers = await _library(db, count=40)
-    student = await make_student(db)
+async def _streak_until_28_february(db: DarsSession, student_id: int, days: int) -> None:
+    """A streak of `days` days whose last practice was on 28 February (the day before T0)."""
     db.add(
         Streak(
-            student_id=student.student_id,
-            current_streak=5,
-            longest_streak=5,
+            student_id=student_id,
+            current_streak=days,
+            longest_streak=days,
             last_practice_date=datetime(2026, 2, 28).date(),
         )
     )
     await db.flush()
+
+
+async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> None:
+    answers = await _library(db, count=40)
+    student = await make_student(db)
+    await _streak_until_28_february(db, student.student_id, 5)
     # 23:50 Dhaka on 1 March, then 00:10 Dhaka on 2 March: consecutive local days 20 minutes apart.
     late = datetime(2026, 3, 1, 17, 50, tzinfo=UTC)
     view = await service.start_daily_session(db, student.student_id, now=late)
@@ -240,15 +245,7 @@ async def test_a_session_finished_after_midnight_counts_for_the_day_it_began(db:
     to come."""
     answers = await _library(db, count=40)
     student = await make_student(db)
-    db.add(
-        Streak(
-            student_id=student.student_id,
-            current_streak=3,
-            longest_streak=3,
-            last_practice_date=datetime(2026, 2, 28).date(),
-        )
-    )
-    await db.flush()
+    await _streak_until_28_february(db, student.student_id, 3)
     late = datetime(2026, 3, 1, 17, 55, tzinfo=UTC)  # 23:55 in Dhaka
     view = await service.start_daily_session(db, student.student_id, now=late)
     outcome = await _finish(db, student.student_id, view, answers, late + timedelta(minutes=10))
