@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
+from threading import BrokenBarrierError
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -391,41 +392,70 @@ class CeilingShare:
     students: list[Student]
     answers: dict[int, str]
     concurrency: int
-    start_at: float  # time.time() at which every process starts measuring
+
+
+# The ceiling's processes start measuring together, once every one of them is warm: a barrier, given to each
+# process as it is made (synchronisation objects cannot travel with a task). A fixed start time, ten seconds
+# ahead, was overrun on a slow machine by three processes importing and warming up.
+_start_together: Any = None
+BARRIER_TIMEOUT_SECONDS = 600.0
+
+
+def _join_ceiling(barrier: Any) -> None:
+    """ProcessPoolExecutor's initializer: keep the shared start barrier."""
+    global _start_together
+    _start_together = barrier
 
 
 async def _raw_process(share: CeilingShare) -> Tally:
+    try:
+        pool = await _warm_pool(share)
+    except BaseException:
+        _start_together.abort()  # the others stop waiting; this process's error is the one reported
+        raise
+    try:
+        # Blocking the loop is harmless here: this process has nothing else to do until all are warm.
+        _start_together.wait(BARRIER_TIMEOUT_SECONDS)
+        started = time.time()
+        tally = await closed_loop(share.students, share.concurrency, _raw_runner(pool, share.answers))
+        tally.elapsed = time.time() - started
+        return tally
+    finally:
+        await pool.close()
+
+
+async def _warm_pool(share: CeilingShare) -> asyncpg.Pool:
+    """A pool as warm as the app's workers are by then: every canonical answer read once (the checker
+    caches them), the heap frozen as at the app's start-up, statements prepared on every pooled connection."""
     from bench import practice_raw
     from src.answers.check import check_answer
     from src.api.app import settle_heap
 
-    # As warm as the app's workers are by then: every canonical answer read once (the checker caches
-    # them), the heap frozen as at the app's start-up, statements prepared on every pooled connection.
-    answers, concurrency, start_at = share.answers, share.concurrency, share.start_at
-    for answer in answers.values():
+    for answer in share.answers.values():
         check_answer(answer, answer)
     settle_heap()
     pool = await asyncpg.create_pool(
         _dsn(share.database_url),
-        min_size=concurrency,
-        max_size=concurrency,
+        min_size=share.concurrency,
+        max_size=share.concurrency,
         init=practice_raw.init_connection,
         reset=practice_raw.no_reset,
     )
     try:
-
-        async def run_one(_: int, student: Student, tally: Tally) -> None:
-            await raw_student(pool, student, answers, tally)
-
-        await closed_loop(share.warmup, concurrency, run_one)
-        if time.time() > start_at:
-            raise RuntimeError("the ceiling's warm-up overran its start time; give it more time")
-        await asyncio.sleep(start_at - time.time())  # the processes start together
-        tally = await closed_loop(share.students, concurrency, run_one)
-        tally.elapsed = time.time() - start_at
-        return tally
-    finally:
+        await closed_loop(share.warmup, share.concurrency, _raw_runner(pool, share.answers))
+    except BaseException:
         await pool.close()
+        raise
+    return pool
+
+
+def _raw_runner(
+    pool: asyncpg.Pool, answers: dict[int, str]
+) -> Callable[[int, Student, Tally], Awaitable[None]]:
+    async def run_one(_: int, student: Student, tally: Tally) -> None:
+        await raw_student(pool, student, answers, tally)
+
+    return run_one
 
 
 def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -466,17 +496,29 @@ def raw_ceiling(
     warm_shares = [warmup[n::processes] for n in range(processes)]
     lanes = [concurrency // processes + (n < concurrency % processes) for n in range(processes)]
     total = Tally()
-    start_at = time.time() + 10  # time to import, open the pools and warm up
-    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as executor:
+    context = get_context("spawn")
+    barrier = context.Barrier(processes)
+    # A process waits at the barrier holding its task, so each task gets a process of its own.
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_join_ceiling, initargs=(barrier,)
+    ) as executor:
         futures = [
-            executor.submit(raw_process, CeilingShare(database_url, warm, share, answers, lane, start_at))
+            executor.submit(raw_process, CeilingShare(database_url, warm, share, answers, lane))
             for warm, share, lane in zip(warm_shares, shares, lanes, strict=True)
         ]
+        failures = [error for future in futures if (error := future.exception()) is not None]
+        if failures:
+            raise first_cause(failures)
         for future in futures:
             tally = future.result()
             total.merge(tally)
             total.elapsed = max(total.elapsed, tally.elapsed)
     return total
+
+
+def first_cause(failures: list[BaseException]) -> BaseException:
+    """The error of the ceiling process that failed, rather than of those it left waiting at the barrier."""
+    return next((error for error in failures if not isinstance(error, BrokenBarrierError)), failures[0])
 
 
 # ---------------------------------------------------------------------------------------- round trips
@@ -651,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
         help="a round is steady if its peaks before and after the load differ by at most this share",
     )
     args = parse_arguments(parser, argv)
+    if args.workers < 1 or args.concurrency < args.workers:
+        parser.error("--concurrency must be at least --workers (each ceiling process runs one lane or more)")
     trip_students = 20
     per_round = [args.students, 2 * args.students, args.students, args.concurrency, 3 * args.students]
     with tempfile.TemporaryDirectory(prefix="dars-bench-") as scratch:
