@@ -156,8 +156,10 @@ def _top_level_comma(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def infer_kind(canonical: str) -> AnswerKind:
-    """The kind a canonical answer is written in (the database stores only the string)."""
+    """The kind a canonical answer is written in (the database stores only the string); cached, as
+    `read_canonical` is: an algebra answer is parsed to tell a product from a sum."""
     text = canonical.strip() if isinstance(canonical, str) else ""
     if text.startswith("৳"):
         return AnswerKind.MONEY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from src.answers import Mistake, NonAnswer, Verdict, check_answer, classify_non_answer
+from src.answers import Mistake, NonAnswer, Verdict, check_answer, classify_non_answer, nonanswer
 
 
 @pytest.mark.parametrize(
@@ -162,3 +162,33 @@ def test_compact_long_set_is_judged_like_the_spaced_one() -> None:
 @pytest.mark.parametrize("text", ["1,00,00,00,00,00,00,00,000", "1,000,000,000,000,000,000"])
 def test_grouped_long_number_is_still_too_large(text: str) -> None:
     assert classify_non_answer(text) is NonAnswer.TOO_LARGE
+
+
+def _first_category_with_a_phrase_in(words: list[str]) -> NonAnswer | None:
+    """The rule, written the slow way: the first category one of whose phrases occurs as whole words."""
+    for category, phrases in nonanswer._KEYWORDS:
+        for phrase in phrases:
+            size = len(phrase)
+            if any(tuple(words[at : at + size]) == phrase for at in range(len(words) - size + 1)):
+                return category
+    return None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [phrase for _, phrases in nonanswer._KEYWORDS for phrase in phrases],
+    ids=lambda phrase: " ".join(phrase),
+)
+def test_every_request_phrase_is_found_wherever_it_stands(phrase: tuple[str, ...]) -> None:
+    # At the start, between filler words, at the end, and after a false start (its first word twice),
+    # as the slow rule finds it: the phrase index must not miss a phrase or change which category wins.
+    first, *_ = phrase
+    for words in (
+        [*phrase],
+        ["please", *phrase, "sir"],
+        ["ok", *phrase],
+        [first, *phrase],
+    ):
+        expected = _first_category_with_a_phrase_in(words)
+        assert expected is not None
+        assert classify_non_answer(" ".join(words)) is expected, words
