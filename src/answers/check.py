@@ -6,7 +6,9 @@ parser in parser.py, with hard limits on size, nesting and arithmetic.
 
 from __future__ import annotations
 
-from src.answers.canonical import CanonicalAnswerError, infer_kind, read_canonical
+import re
+
+from src.answers.canonical import Canonical, CanonicalAnswerError, infer_kind, read_canonical
 from src.answers.errors import ReadError, TooLargeError
 from src.answers.judge import judge
 from src.answers.kinds import AnswerKind
@@ -33,6 +35,11 @@ __all__ = [
 ]
 
 
+# "Ans.12": the abbreviation's full stop glued to the number. Read as typed it is 0.12; most students mean
+# "Ans. 12". Both readings are tried, and the answer is correct if either is.
+_GLUED_ABBREVIATION = re.compile(r"^(\s*ans)\.(?=[0-9০-৯])", re.IGNORECASE)
+
+
 def _check(student_text: str, canonical: str, kind: AnswerKind | None) -> CheckResult:
     reason = classify_non_answer(student_text)
     if reason is not None:
@@ -43,6 +50,16 @@ def _check(student_text: str, canonical: str, kind: AnswerKind | None) -> CheckR
     except (CanonicalAnswerError, ValueError):
         # A broken library answer is the library validator's to report; the student is not at fault.
         return undecided()
+    result = _judged(student_text, kind, expected)
+    glued = _GLUED_ABBREVIATION.match(student_text)
+    if glued is not None and result.verdict is not Verdict.CORRECT:
+        spaced = _judged(f"{glued.group(1)}. {student_text[glued.end() :]}", kind, expected)
+        if spaced.verdict is Verdict.CORRECT:
+            return spaced
+    return result
+
+
+def _judged(student_text: str, kind: AnswerKind, expected: Canonical) -> CheckResult:
     try:
         reading = read_answer(student_text, kind)
         return judge(reading, expected)

@@ -339,3 +339,17 @@ def test_lead_word_abbreviated_with_a_full_stop(student: str, canonical: str) ->
 
 def test_decimal_point_after_a_lead_word_is_kept() -> None:
     assert _verdict("ans .5", "0.5") == (Verdict.CORRECT, Confidence.MEDIUM)
+
+
+@pytest.mark.parametrize(
+    ("student", "canonical"),
+    [("Ans.12", "12"), ("ans.১২", "12"), ("ANS.12 tk", "৳12"), ("Ans.12", "0.12"), ("ans.5", "0.5")],
+)
+def test_full_stop_glued_to_the_number_is_read_both_ways(student: str, canonical: str) -> None:
+    # "Ans.12" was read only as 0.12, so a student who meant "Ans. 12" was told 12 is wrong.
+    assert _verdict(student, canonical)[0] is Verdict.CORRECT
+
+
+@pytest.mark.parametrize("student", ["Ans.13", "ans.0.13"])
+def test_glued_abbreviation_is_still_wrong_when_neither_reading_is_right(student: str) -> None:
+    assert _verdict(student, "12")[0] is Verdict.WRONG
