@@ -10,9 +10,10 @@ Every Claude call goes through ClaudeProvider.complete, which
     so the budget is checked again before it and the attempts that may have been billed are recorded;
 (c) records a CostRecord from the returned usage, also when the caller then rejects the text, and also when
     the caller's transaction later rolls back (costs.record_usage writes it again after the rollback).
-An attempt that times out (per attempt or overall) after its request may have been sent records its worst
-case, one record per attempt: it may have been generated and billed. An attempt refused (429, 529, 5xx,
-another status, a failed connection or a connection not made in time) records nothing.
+An attempt that times out (per attempt or overall) after its request may have been sent, or whose connection
+broke while it waited for the answer, records its worst case, one record per attempt: it may have been
+generated and billed. An attempt refused (429, 529, 5xx, another status) or never delivered (no connection,
+a connection not made in time, a failed write) records nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ INITIAL_RETRY_DELAY = 0.5  # the SDK's first backoff (anthropic._constants.INITI
 # Timeouts before a single byte of the request went out (no connection, no free pooled connection): the
 # API never saw the request, so nothing can have been billed.
 _NEVER_SENT = (httpx2.ConnectTimeout, httpx2.PoolTimeout)
+# Connection failures before the whole request went out (no connection, a failed write, a request the client
+# would not send): the API cannot have generated anything. Any other (the server hung up or the connection
+# broke while we waited for the answer) may come after a generation that was billed.
+_NOT_DELIVERED = (
+    httpx2.ConnectError,
+    httpx2.WriteError,
+    httpx2.ProxyError,
+    httpx2.LocalProtocolError,
+    httpx2.UnsupportedProtocol,
+)
 
 
 def utcnow() -> datetime:
@@ -261,8 +272,14 @@ class ClaudeProvider:
                     )
                     return None
                 refused = exc.response
-            except anthropic.APIConnectionError:  # not a timeout: the connection failed, nothing billed
-                logger.warning("Claude %s attempt could not connect", operation.value)
+            except anthropic.APIConnectionError as exc:  # not a timeout: the connection failed
+                if isinstance(exc.__cause__, _NOT_DELIVERED):
+                    logger.warning("Claude %s attempt could not connect", operation.value)
+                else:  # as for a timeout: what may have been billed is recorded at its worst
+                    logger.warning(
+                        "Claude %s attempt lost its connection: worst case recorded", operation.value
+                    )
+                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
             except anthropic.APIError as exc:  # a body the SDK cannot read: the SDK does not retry it
                 logger.warning(
                     "Claude %s call failed (%s): curated path", operation.value, type(exc).__name__

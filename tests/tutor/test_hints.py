@@ -282,6 +282,47 @@ async def test_a_request_that_never_connected_in_time_is_not_recorded(
     assert _tokens(await cost_records(db)) == [_answered(fake.requests[0], outcome.hint.text_bn)]
 
 
+def _failing_first(fake: FakeMessagesApi, failure: type[httpx2.TransportError]) -> ClaudeProvider:
+    """A provider whose first request fails in the transport with `failure`; later ones reach `fake`."""
+    failed = False
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        nonlocal failed
+        if not failed:
+            failed = True
+            raise failure("fake: the connection failed", request=request)
+        return fake.handle(request)
+
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(handle))
+    return ClaudeProvider.from_settings(tutor_settings(), http_client=http, clock=lambda: T0)
+
+
+@pytest.mark.parametrize("failure", [httpx2.ConnectError, httpx2.WriteError])
+async def test_a_request_that_never_went_out_is_not_recorded(
+    db: DarsSession, fake: FakeMessagesApi, failure: type[httpx2.TransportError]
+) -> None:
+    provider = _failing_first(fake, failure)
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert outcome.hint.is_ai_generated and fake.calls == 1
+    assert _tokens(await cost_records(db)) == [_answered(fake.requests[0], outcome.hint.text_bn)]
+
+
+@pytest.mark.parametrize("failure", [httpx2.RemoteProtocolError, httpx2.ReadError])
+async def test_a_connection_lost_while_waiting_records_the_worst_case_of_that_attempt(
+    db: DarsSession, fake: FakeMessagesApi, failure: type[httpx2.TransportError]
+) -> None:
+    # The server hung up, or the connection broke, after the request went out: it may have been generated
+    # and billed, as after a timeout. (It recorded nothing before, and the budget undercounted.)
+    provider = _failing_first(fake, failure)
+    outcome = await wrong_then_hint(db, await practice(db), provider)
+    assert outcome.hint.is_ai_generated and fake.calls == 1
+    retried = fake.requests[0]  # the lost attempt sent the same request
+    assert _tokens(await cost_records(db)) == [
+        _worst_case(retried),
+        _answered(retried, outcome.hint.text_bn),
+    ]
+
+
 async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
     db: DarsSession, silent_server: str
 ) -> None:
