@@ -297,30 +297,27 @@ def _failing_first(fake: FakeMessagesApi, failure: type[httpx2.TransportError]) 
     return ClaudeProvider.from_settings(tutor_settings(), http_client=http, clock=lambda: T0)
 
 
-@pytest.mark.parametrize("failure", [httpx2.ConnectError, httpx2.WriteError])
-async def test_a_request_that_never_went_out_is_not_recorded(
-    db: DarsSession, fake: FakeMessagesApi, failure: type[httpx2.TransportError]
+@pytest.mark.parametrize(
+    ("failure", "went_out"),
+    [
+        (httpx2.ConnectError, False),
+        (httpx2.WriteError, False),
+        (httpx2.RemoteProtocolError, True),
+        (httpx2.ReadError, True),
+    ],
+)
+async def test_a_broken_connection_records_its_worst_case_only_if_the_request_went_out(
+    db: DarsSession, fake: FakeMessagesApi, failure: type[httpx2.TransportError], went_out: bool
 ) -> None:
+    # A server that hung up, or a connection that broke, after the request went out may follow a billed
+    # generation, as a timeout may (that recorded nothing before, and the budget undercounted); no
+    # connection, or a failed write, cannot.
     provider = _failing_first(fake, failure)
     outcome = await wrong_then_hint(db, await practice(db), provider)
     assert outcome.hint.is_ai_generated and fake.calls == 1
-    assert _tokens(await cost_records(db)) == [_answered(fake.requests[0], outcome.hint.text_bn)]
-
-
-@pytest.mark.parametrize("failure", [httpx2.RemoteProtocolError, httpx2.ReadError])
-async def test_a_connection_lost_while_waiting_records_the_worst_case_of_that_attempt(
-    db: DarsSession, fake: FakeMessagesApi, failure: type[httpx2.TransportError]
-) -> None:
-    # The server hung up, or the connection broke, after the request went out: it may have been generated
-    # and billed, as after a timeout. (It recorded nothing before, and the budget undercounted.)
-    provider = _failing_first(fake, failure)
-    outcome = await wrong_then_hint(db, await practice(db), provider)
-    assert outcome.hint.is_ai_generated and fake.calls == 1
-    retried = fake.requests[0]  # the lost attempt sent the same request
-    assert _tokens(await cost_records(db)) == [
-        _worst_case(retried),
-        _answered(retried, outcome.hint.text_bn),
-    ]
+    retried = fake.requests[0]  # the failed attempt sent the same request
+    lost = [_worst_case(retried)] if went_out else []
+    assert _tokens(await cost_records(db)) == [*lost, _answered(retried, outcome.hint.text_bn)]
 
 
 async def test_a_server_that_never_answers_is_cut_off_by_the_configured_timeout(
