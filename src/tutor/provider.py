@@ -70,13 +70,13 @@ DEFAULT_ATTEMPT_SECONDS = 10.0  # when the client was given a structured httpx t
 RETRY_BACKOFF_SECONDS = 2.0
 INITIAL_RETRY_DELAY = 0.5  # the SDK's first backoff (anthropic._constants.INITIAL_RETRY_DELAY)
 
-# Timeouts before a single byte of the request went out (no connection, no free pooled connection): the
-# API never saw the request, so nothing can have been billed.
-_NEVER_SENT = (httpx2.ConnectTimeout, httpx2.PoolTimeout)
-# Connection failures before the whole request went out (no connection, a failed write, a request the client
-# would not send): the API cannot have generated anything. Any other (the server hung up or the connection
-# broke while we waited for the answer) may come after a generation that was billed.
+# Failures before the whole request went out (no connection, in time or at all; no free pooled connection;
+# a failed write; a request the client would not send): the API cannot have generated anything. Any other
+# timeout or broken connection (we stopped waiting, the server hung up, a read failed) may come after a
+# generation that was billed.
 _NOT_DELIVERED = (
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
     httpx2.ConnectError,
     httpx2.WriteError,
     httpx2.ProxyError,
@@ -254,13 +254,22 @@ class ClaudeProvider:
                         system=system,
                         messages=[{"role": "user", "content": prompt}],
                     )
-            except (anthropic.APITimeoutError, TimeoutError) as exc:
-                if isinstance(exc.__cause__, _NEVER_SENT):
-                    logger.warning("Claude %s attempt could not connect in time", operation.value)
+            except (anthropic.APIConnectionError, TimeoutError) as exc:  # APITimeoutError among them
+                timed_out = isinstance(exc, anthropic.APITimeoutError | TimeoutError)
+                if isinstance(exc.__cause__, _NOT_DELIVERED):
+                    logger.warning(
+                        "Claude %s attempt could not connect%s",
+                        operation.value,
+                        " in time" if timed_out else "",
+                    )
                 else:
-                    # A request we stopped waiting for may still have been generated and billed: record
+                    # A request whose answer never came may still have been generated and billed: record
                     # its worst case, so the ledger and the budget never undercount.
-                    logger.warning("Claude %s attempt timed out: worst case recorded", operation.value)
+                    logger.warning(
+                        "Claude %s attempt %s: worst case recorded",
+                        operation.value,
+                        "timed out" if timed_out else "lost its connection",
+                    )
                     await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
                 if isinstance(exc, TimeoutError):  # the overall deadline: no time left for a retry
                     logger.warning("Claude %s call out of time: curated path", operation.value)
@@ -272,14 +281,6 @@ class ClaudeProvider:
                     )
                     return None
                 refused = exc.response
-            except anthropic.APIConnectionError as exc:  # not a timeout: the connection failed
-                if isinstance(exc.__cause__, _NOT_DELIVERED):
-                    logger.warning("Claude %s attempt could not connect", operation.value)
-                else:  # as for a timeout: what may have been billed is recorded at its worst
-                    logger.warning(
-                        "Claude %s attempt lost its connection: worst case recorded", operation.value
-                    )
-                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
             except anthropic.APIError as exc:  # a body the SDK cannot read: the SDK does not retry it
                 logger.warning(
                     "Claude %s call failed (%s): curated path", operation.value, type(exc).__name__
