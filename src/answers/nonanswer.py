@@ -165,6 +165,28 @@ def _request_word(word: str, phrases: list[Phrase]) -> bool:
     )
 
 
+# A salam is answered in kind ("ওয়ালাইকুম আসসালাম"), as anyone in Bangladesh would, not with a hello.
+_SALAM_WORDS = frozenset(
+    fold_word(word)
+    for word in (
+        "salam",
+        "salaam",
+        "slm",
+        "alaikum",
+        "assalamualaikum",
+        "asalamualaikum",
+        "সালাম",
+        "আলাইকুম",
+        "আসসালামুআলাইকুম",
+    )
+)
+
+
+def greets_with_salam(text: str) -> bool:
+    """Whether a greeting (a GREETING non-answer) is the salam."""
+    return any(word in _SALAM_WORDS for word in _WORD.findall(fold(text)))
+
+
 def _only_greetings(words: list[str]) -> bool:
     """Greetings and polite filler, and nothing else ("hi, hello sir" but not "hi, 12 or 13")."""
     greeted = False

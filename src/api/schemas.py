@@ -13,9 +13,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from src.answers.check import Mistake, NonAnswer
 from src.answers.display import display_answer
+from src.content.topics import topic_in
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
 from src.models import Session as PracticeSession
-from src.practice.progress import Progress
+from src.practice.progress import Progress, TopicAccuracy
 from src.practice.service import MAX_HINTS, AnswerOutcome, HintOutcome
 from src.practice.views import ProblemProgress, SessionView
 from src.streaks.days import StreakUpdate
@@ -146,12 +147,32 @@ class AdminStudentOut(BaseModel):
     streak: StreakOut
 
 
+class Text(BaseModel):
+    en: str
+    bn: str
+
+    @classmethod
+    def of_answer(cls, answer: str) -> Text:
+        return cls(en=display_answer(answer, "en"), bn=display_answer(answer, "bn"))
+
+    @classmethod
+    def of_topic(cls, topic: str) -> Text:
+        return cls(en=topic, bn=topic_in("bn", topic))
+
+
 class TopicOut(BaseModel):
     topic: str
+    topic_text: Text = Field(
+        description="The topic as a student reads it (the textbook chapter's name in `bn`)."
+    )
     attempts: int = Field(description="Answers given (skips are counted separately).")
     correct: int
     skipped: int
     accuracy: float | None = Field(description="correct / attempts, 0..1; null before the first answer.")
+
+    @classmethod
+    def of(cls, topic: TopicAccuracy) -> TopicOut:
+        return cls(topic_text=Text.of_topic(topic.topic), **vars(topic))
 
 
 class WeekOut(BaseModel):
@@ -169,8 +190,22 @@ class ProgressOut(BaseModel):
                     "correct": 9,
                     "accuracy": 0.6429,
                     "topics": [
-                        {"topic": "Fractions", "attempts": 6, "correct": 5, "skipped": 0, "accuracy": 0.8333},
-                        {"topic": "Ratio", "attempts": 8, "correct": 4, "skipped": 1, "accuracy": 0.5},
+                        {
+                            "topic": "Fractions",
+                            "topic_text": {"en": "Fractions", "bn": "ভগ্নাংশ"},
+                            "attempts": 6,
+                            "correct": 5,
+                            "skipped": 0,
+                            "accuracy": 0.8333,
+                        },
+                        {
+                            "topic": "Ratio",
+                            "topic_text": {"en": "Ratio", "bn": "অনুপাত"},
+                            "attempts": 8,
+                            "correct": 4,
+                            "skipped": 1,
+                            "accuracy": 0.5,
+                        },
                     ],
                     "weeks": [{"week_start": "2026-04-27", "sessions_completed": 4}],
                 }
@@ -192,21 +227,12 @@ class ProgressOut(BaseModel):
             attempts=progress.attempts,
             correct=progress.correct,
             accuracy=round(progress.correct / progress.attempts, 4) if progress.attempts else None,
-            topics=[TopicOut(**vars(topic)) for topic in progress.topics],
+            topics=[TopicOut.of(topic) for topic in progress.topics],
             weeks=[WeekOut(**vars(week)) for week in progress.weeks],
         )
 
 
 # --- sessions -------------------------------------------------------------------------------------------
-
-
-class Text(BaseModel):
-    en: str
-    bn: str
-
-    @classmethod
-    def of_answer(cls, answer: str) -> Text:
-        return cls(en=display_answer(answer, "en"), bn=display_answer(answer, "bn"))
 
 
 class HintOut(BaseModel):
@@ -227,6 +253,9 @@ class ProblemOut(BaseModel):
     problem_id: int
     position: int = Field(description="1-based place in the session.")
     topic: str
+    topic_text: Text = Field(
+        description="The topic as a student reads it (the textbook chapter's name in `bn`)."
+    )
     difficulty: int
     question: Text
     attempts: int
@@ -248,6 +277,7 @@ class ProblemOut(BaseModel):
             problem_id=problem.problem_id,
             position=progress.position,
             topic=problem.topic,
+            topic_text=Text.of_topic(problem.topic),
             difficulty=problem.difficulty,
             question=Text(en=problem.question_en, bn=problem.question_bn),
             attempts=progress.attempts,
@@ -266,6 +296,7 @@ _PROBLEM_EXAMPLE: dict[str, Any] = {
     "problem_id": 41,
     "position": 2,
     "topic": "Profit & Loss",
+    "topic_text": {"en": "Profit & Loss", "bn": "লাভ-ক্ষতি"},
     "difficulty": 2,
     "question": {
         "en": "A bat costs ৳450 and sells at 20% profit. Selling price?",
@@ -415,12 +446,15 @@ class AnswerOut(BaseModel):
                         "attempts_left": 0,
                         "finished": True,
                         "answer": "৳540",
-                        "answer_text": {"en": "৳540", "bn": "৳৫৪০"},
+                        "answer_text": {"en": "৳540", "bn": "৫৪০ টাকা"},
                     },
                     "reveal": {
                         "answer": "৳540",
-                        "answer_text": {"en": "৳540", "bn": "৳৫৪০"},
-                        "last_hint": {"en": "450 + 90 = 540", "bn": "৪৫০ + ৯০ = ৫৪০"},
+                        "answer_text": {"en": "৳540", "bn": "৫৪০ টাকা"},
+                        "last_hint": {
+                            "en": "Add the profit to the cost: 450 + 90.",
+                            "bn": "ক্রয়মূল্যের সাথে লাভ যোগ করো: ৪৫০ + ৯০।",
+                        },
                     },
                     "session_status": "completed",
                     "session_finished": True,

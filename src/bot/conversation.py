@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import NonAnswer, Verdict, classify_non_answer
+from src.answers.nonanswer import greets_with_salam
 from src.bot import keyboards, messages
 from src.bot.keyboards import ChooseGrade, ChooseLanguage, Keyboard, NewSession, ProblemAction
 from src.bot.replies import Edit, Reply, Say
@@ -331,7 +332,8 @@ async def text_message(turn: Turn, text: str) -> list[Reply]:
     if session_id is not None:
         return await _answer(turn, session_id, text)
     if classify_non_answer(text) is NonAnswer.GREETING:
-        return [Say(messages.greeting(turn.lang), keyboards.practice_keyboard(turn.lang))]
+        salam = greets_with_salam(text)
+        return [Say(messages.greeting(turn.lang, salam=salam), keyboards.practice_keyboard(turn.lang))]
     return [Say(messages.idle_prompt(turn.lang), keyboards.practice_keyboard(turn.lang))]
 
 
@@ -362,7 +364,9 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
         if reason is NonAnswer.DONT_KNOW:
             return [Say(messages.dont_know(turn.lang, hints_left=_hints_left(current)), keyboard)]
         if reason is NonAnswer.GREETING:
-            return [Say(messages.greeting_during_practice(turn.lang), keyboard)]
+            return [
+                Say(messages.greeting_during_practice(turn.lang, salam=greets_with_salam(text)), keyboard)
+            ]
         return [Say(messages.write_just_the_answer(turn.lang), keyboard)]
     if outcome.is_correct:
         replies: list[Reply] = [Say(messages.correct(turn.lang))]

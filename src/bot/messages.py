@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from src.answers.display import display_answer
+from src.content.topics import topic_in
 from src.models import MILESTONES
 
 Lang = str  # "bn" | "en"
@@ -40,9 +41,13 @@ def duration(lang: Lang, seconds: int) -> str:
     if _bn(lang):
         if minutes == 0:
             return f"{number(lang, rest)} সেকেন্ড"
+        if rest == 0:
+            return f"{number(lang, minutes)} মিনিট"
         return f"{number(lang, minutes)} মিনিট {number(lang, rest)} সেকেন্ড"
     if minutes == 0:
         return f"{rest} s"
+    if rest == 0:
+        return f"{minutes} min"
     return f"{minutes} min {rest} s"
 
 
@@ -107,7 +112,7 @@ def ask_grade(lang: Lang, name: str) -> str:
 
 def choose_grade_from_buttons(lang: Lang) -> str:
     if _bn(lang):
-        return "নিচের বোতাম থেকে তোমার শ্রেণিটা বেছে নাও: ৬ষ্ঠ, ৭ম না ৮ম?"
+        return "নিচের বোতাম থেকে তোমার শ্রেণিটা বেছে নাও: ৬ষ্ঠ, ৭ম নাকি ৮ম?"
     return "Please pick your class from the buttons below: 6, 7 or 8?"
 
 
@@ -283,16 +288,22 @@ def edit_not_read(lang: Lang) -> str:
     return "I can't see changes to a message once it is sent. Please send your answer again as a new message."
 
 
-def greeting_during_practice(lang: Lang) -> str:
-    if _bn(lang):
-        return "তোমাকেও শুভেচ্ছা! 😊 এখন প্রশ্নটার উত্তর লিখে পাঠাও।"
-    return "Hello to you too! 😊 Now send me your answer to the problem."
+def _greeted_back(lang: Lang, salam: bool) -> str:
+    if salam:
+        return "ওয়ালাইকুম আসসালাম! 😊" if _bn(lang) else "Wa alaikum assalam! 😊"
+    return "তোমাকেও শুভেচ্ছা! 😊" if _bn(lang) else "Hello to you too! 😊"
 
 
-def greeting(lang: Lang) -> str:
+def greeting_during_practice(lang: Lang, *, salam: bool = False) -> str:
     if _bn(lang):
-        return "তোমাকেও শুভেচ্ছা! 😊 আজকের অনুশীলন শুরু করতে নিচের বোতামটা চাপো।"
-    return "Hello to you too! 😊 Press the button below to start today's practice."
+        return f"{_greeted_back(lang, salam)} এখন প্রশ্নটার উত্তর লিখে পাঠাও।"
+    return f"{_greeted_back(lang, salam)} Now send me your answer to the problem."
+
+
+def greeting(lang: Lang, *, salam: bool = False) -> str:
+    if _bn(lang):
+        return f"{_greeted_back(lang, salam)} আজকের অনুশীলন শুরু করতে নিচের বোতামটা চাপো।"
+    return f"{_greeted_back(lang, salam)} Press the button below to start today's practice."
 
 
 def idle_prompt(lang: Lang) -> str:
@@ -405,7 +416,7 @@ def streak(lang: Lang, current: int, longest: int, practised_today: bool) -> str
             text = "এখনো কোনো ধারাবাহিকতা নেই। আজ অনুশীলন করলেই শুরু হয়ে যাবে! 🌱"
         else:
             text = f"🔥 তোমার ধারাবাহিকতা: টানা {number(lang, current)} দিন"
-        text += f"\n🏆 সবচেয়ে লম্বা: {number(lang, longest)} দিন"
+        text += f"\n🏆 সবচেয়ে দীর্ঘ ধারাবাহিকতা: {number(lang, longest)} দিন"
         text += "\n📅 আজকের অনুশীলন: " + ("শেষ ✅" if practised_today else "এখনো বাকি")
         if upcoming is not None and current > 0:
             text += (
@@ -423,36 +434,8 @@ def streak(lang: Lang, current: int, longest: int, practised_today: bool) -> str
     return text
 
 
-_TOPICS_BN = {
-    "Algebraic Expressions": "বীজগাণিতিক রাশি",
-    "Algebraic Formulas": "বীজগাণিতিক সূত্রাবলি",
-    "Decimals": "দশমিক ভগ্নাংশ",
-    "Factorisation": "উৎপাদকে বিশ্লেষণ",
-    "Fractions": "ভগ্নাংশ",
-    "Geometry & Measurement": "জ্যামিতি ও পরিমাপ",
-    "Integers": "পূর্ণসংখ্যা",
-    "LCM & HCF": "ল.সা.গু. ও গ.সা.গু.",
-    "Linear Equations": "সরল সমীকরণ",
-    "Measurement": "পরিমাপ",
-    "Natural Numbers": "স্বাভাবিক সংখ্যা",
-    "Percentage": "শতকরা",
-    "Profit": "লাভ",
-    "Profit & Loss": "লাভ-ক্ষতি",
-    "Quadrilaterals & Circles": "চতুর্ভুজ ও বৃত্ত",
-    "Ratio": "অনুপাত",
-    "Ratio & Proportion": "অনুপাত ও সমানুপাত",
-    "Rational Numbers": "মূলদ সংখ্যা",
-    "Sets": "সেট",
-    "Simple Equations": "সরল সমীকরণ",
-    "Simultaneous Equations": "সহসমীকরণ",
-    "Squares & Square Roots": "বর্গ ও বর্গমূল",
-    "Statistics": "পরিসংখ্যান",
-    "Triangles": "ত্রিভুজ",
-}
-
-
 def topic_name(lang: Lang, topic: str) -> str:
-    return _TOPICS_BN.get(topic, topic) if _bn(lang) else topic
+    return topic_in(lang, topic)
 
 
 def progress(
@@ -532,7 +515,7 @@ def reminder(lang: Lang, name: str, streak_days: int) -> str:
 
 def something_went_wrong(lang: Lang) -> str:
     if _bn(lang):
-        return "দুঃখিত, আমার দিকে একটা সমস্যা হয়েছে। একটু পরে আবার চেষ্টা করো।"
+        return "দুঃখিত, কিছু একটা গোলমাল হয়েছে। একটু পরে আবার চেষ্টা করো।"
     return "Sorry, something went wrong on my side. Please try again in a little while."
 
 

@@ -19,6 +19,7 @@ from src.answers.kinds import AnswerKind
 from src.content.library import Fault, LibraryProblem
 from src.content.reveal import find_reveal
 from src.content.solutions import SolutionError, evaluate_solution
+from src.content.topics import TOPICS_BN
 
 GRADES = (6, 7, 8)
 DIFFICULTIES = (1, 2, 3)
@@ -55,6 +56,8 @@ def check_header(problem: LibraryProblem) -> Iterator[Finding]:
         yield "file-location", f"file is in {folder.group()}/ but says grade {problem.grade}"
     if problem.difficulty not in DIFFICULTIES:
         yield "difficulty", f"difficulty {problem.difficulty} is not 1, 2 or 3"
+    if problem.topic not in TOPICS_BN:
+        yield "topic-name", f"topic {problem.topic!r} has no Bengali name in src/content/topics.py"
 
 
 def check_hints(problem: LibraryProblem) -> Iterator[Finding]:

@@ -14,7 +14,12 @@ from src.answers.check import Mistake
 
 MAX_STUDENT_TEXT = 500  # the checker treats longer messages as non-answers; the prompt never needs more
 
-LANGUAGE_NAMES = {"bn": "Bengali (বাংলা), in Bengali script with Bengali digits", "en": "English"}
+LANGUAGE_NAMES = {
+    # As a Bangladeshi teacher writes to a child: the NCTB textbooks' words, and the student as তুমি.
+    "bn": "Bengali (বাংলা) as a Bangladeshi maths teacher writes it: Bengali script and Bengali digits, the "
+    "words of the NCTB textbooks, and the student addressed as তুমি (never আপনি or তুই)",
+    "en": "English",
+}
 
 MISTAKE_DESCRIPTIONS = {
     Mistake.SIGN: "the size of the answer is right but its sign (+ or -) is wrong",

@@ -123,5 +123,6 @@ def test_answers_are_displayed_as_a_student_reads_them() -> None:
     assert display_answer("x^2 - 9", "en") == "x² - 9"
     assert display_answer("(a + 2)(a^3 - 1)", "bn") == "(a + ২)(a³ - ১)"
     assert display_answer("3*4", "en") == "3×4"
-    assert display_answer("৳1250.50", "bn") == "৳১২৫০.৫০"
+    assert display_answer("৳1250.50", "bn") == "১২৫০.৫০ টাকা"
+    assert display_answer("৳1250.50", "en") == "৳1250.50"
     assert display_answer("{1, 2}", "en") == "{1, 2}"

@@ -13,6 +13,16 @@ from src.models import Response, Streak
 from src.models import Session as PracticeSession
 from tests.api.conftest import Api, Register, assert_error
 
+# The test library's topics (tests/factories.py) as the textbooks name them.
+BENGALI_TOPICS = {
+    "Profit & Loss": "লাভ-ক্ষতি",
+    "Ratio": "অনুপাত",
+    "Sets": "সেট",
+    "Triangles": "ত্রিভুজ",
+    "Measurement": "পরিমাপ",
+    "Factorisation": "উৎপাদকে বিশ্লেষণ",
+}
+
 
 async def start(api: Api, telegram_id: int) -> dict[str, Any]:
     response = await api.client().post("/sessions/today", headers=api.student(telegram_id))
@@ -48,6 +58,8 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert all(p["answer"] is None for p in session["problems"])  # never an unfinished problem's answer
     assert all(p["answer_text"] is None for p in session["problems"])
     assert all(p["question"]["en"] and p["question"]["bn"] for p in session["problems"])
+    for problem in session["problems"]:  # the topic as the textbook names it, for a Bengali reader
+        assert problem["topic_text"] == {"en": problem["topic"], "bn": BENGALI_TOPICS[problem["topic"]]}
     ids = [p["problem_id"] for p in session["problems"]]
     assert session["current_problem"]["problem_id"] == ids[0]
     assert session["current_problem"]["attempts_left"] == 3
@@ -120,6 +132,7 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     progress = (await client.get("/students/me/progress", headers=me(701))).json()
     assert (progress["attempts"], progress["correct"]) == (7, 3)
     assert sum(t["skipped"] for t in progress["topics"]) == 1
+    assert all(t["topic_text"]["bn"] == BENGALI_TOPICS[t["topic"]] for t in progress["topics"])
     assert progress["weeks"][-1]["sessions_completed"] == 1 and len(progress["weeks"]) == 8
 
 

@@ -80,7 +80,7 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     assert fifth.startswith("📝 প্রশ্ন ৫/৫")
     correct, summary = await bot.say(rahim, answer_in(fifth, problems))  # ASCII digits are fine too
     assert "✅ সঠিক: ৩/৫" in summary
-    assert "⏱ সময়: ৩ মিনিট ০ সেকেন্ড" in summary
+    assert "⏱ সময়: ৩ মিনিট\n" in summary  # whole minutes: no "০ সেকেন্ড"
     assert "টানা ১ দিন" in summary
     for text in (welcome, registered, again, summary):
         assert not ASCII_DIGIT.search(text), text  # Bengali text, Bengali digits
@@ -117,7 +117,9 @@ async def test_english_conversation_with_a_language_change(bot: Bot, problems: d
     assert first.startswith("📝 Problem 1 of 5") and "what is the answer?" in first
     assert labels(bot, maya.chat_id) == ["💡 Hint", "Skip"]
     [greeting] = await bot.say(maya, "hello")
-    assert "send me your answer" in greeting
+    assert greeting == "Hello to you too! 😊 Now send me your answer to the problem."
+    [salam] = await bot.say(maya, "Assalamu alaikum")
+    assert salam == "Wa alaikum assalam! 😊 Now send me your answer to the problem."
     [unclear] = await bot.say(maya, "the thing with the triangles")
     assert unclear.startswith("I couldn't quite read that")
     [hint] = await bot.say(maya, "hint")
@@ -321,7 +323,7 @@ async def test_a_pending_grade_choice_asks_again_and_ends_when_practice_starts(
     [first] = await bot.say(sumi, "/practice")
     chat = await chat_row(sumi.chat_id)
 
-    assert ask_again == "নিচের বোতাম থেকে তোমার শ্রেণিটা বেছে নাও: ৬ষ্ঠ, ৭ম না ৮ম?"
+    assert ask_again == "নিচের বোতাম থেকে তোমার শ্রেণিটা বেছে নাও: ৬ষ্ঠ, ৭ম নাকি ৮ম?"
     assert labels(bot, sumi.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
     assert first.startswith("📝 প্রশ্ন ১/৫")
     assert chat is not None and chat.state == "idle"  # an "8" after the session is not a class change
@@ -363,3 +365,17 @@ async def test_with_every_hint_shown_no_message_offers_another(
     assert await bot.say(keya, "99999") == [tries_left]
     assert await bot.say(keya, stuck) == [dont_know]
     assert len(labels(bot, keya.chat_id)) == 1  # Skip only
+
+
+async def test_a_salam_is_answered_in_kind(bot: Bot, problems: dict[str, str]) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=5011, name="Nusrat", grade=6, language="bn")
+    nusrat = bot.student(5011, first_name="Nusrat")
+
+    [salam] = await bot.say(nusrat, "আসসালামু আলাইকুম")
+    [short_salam] = await bot.say(nusrat, "slm apu")
+    [morning] = await bot.say(nusrat, "শুভ সকাল")
+
+    assert salam.startswith("ওয়ালাইকুম আসসালাম! 😊 আজকের অনুশীলন শুরু করতে")
+    assert short_salam.startswith("ওয়ালাইকুম আসসালাম!")
+    assert morning.startswith("তোমাকেও শুভেচ্ছা! 😊")

@@ -39,11 +39,16 @@ def good_problem(**overrides: Any) -> dict[str, Any]:
 
 
 def write_file(
-    root: Path, problems: list[dict[str, Any]], *, grade: int = 7, name: str = "profit-loss.yaml"
+    root: Path,
+    problems: list[dict[str, Any]],
+    *,
+    grade: int = 7,
+    name: str = "profit-loss.yaml",
+    topic: str = "Profit & Loss",
 ) -> Path:
     path = root / f"grade{grade}" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"grade": grade, "topic": "Profit & Loss", "problems": problems}
+    document = {"grade": grade, "topic": topic, "problems": problems}
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
@@ -134,6 +139,13 @@ def test_file_must_sit_in_its_grade_folder(tmp_path: Path) -> None:
     moved.parent.mkdir()
     path.rename(moved)
     assert rules(validate_library(tmp_path)) == {"file-location"}
+
+
+def test_a_topic_needs_its_bengali_name(tmp_path: Path) -> None:
+    write_file(tmp_path, [good_problem()], name="probability.yaml", topic="Probability")
+    faults = validate_library(tmp_path)
+    assert rules(faults) == {"topic-name"}
+    assert "'Probability' has no Bengali name" in faults[0].message
 
 
 def test_difficulty_is_1_to_3(tmp_path: Path) -> None:
