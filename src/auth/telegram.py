@@ -21,10 +21,12 @@ from types import MappingProxyType
 from urllib.parse import parse_qsl, urlencode
 
 from src.auth.errors import InitDataExpired, InvalidInitData
+from src.text import without_surrogates
 
 # auth_date a little in the future is clock skew between Telegram and us, not an attack.
 ALLOWED_CLOCK_SKEW = timedelta(minutes=5)
 _MAX_INIT_DATA_LENGTH = 16_384
+MAX_USER_ID = 2**63 - 1  # students.telegram_id is a BIGINT
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,13 @@ def _validate(raw: str, bot_token: str, *, now: datetime, max_age: timedelta) ->
 
 
 def _auth_date(value: str | None) -> datetime:
-    if value is None or not value.isdigit() or len(value) > 12:
+    # isdigit() alone takes "²" and other digits int() refuses; 12 digits still reach past the year 9999.
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise InvalidInitData("initData has no valid auth_date")
-    return datetime.fromtimestamp(int(value), UTC)
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidInitData("initData has no valid auth_date") from None
 
 
 def _user(value: str | None) -> TelegramUser:
@@ -132,19 +138,19 @@ def _user(value: str | None) -> TelegramUser:
         raise InvalidInitData("initData has no user")
     try:
         data = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser's stack
         raise InvalidInitData("initData user is not JSON") from None
     if not isinstance(data, dict):
         raise InvalidInitData("initData user is not an object")
     user_id = data.get("id")
     first_name = data.get("first_name")
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_USER_ID:
         raise InvalidInitData("initData user has no valid id")
     if not isinstance(first_name, str):
         raise InvalidInitData("initData user has no first_name")
     return TelegramUser(
         id=user_id,
-        first_name=first_name,
+        first_name=without_surrogates(first_name),
         last_name=_optional_str(data.get("last_name")),
         username=_optional_str(data.get("username")),
         language_code=_optional_str(data.get("language_code")),
@@ -152,4 +158,4 @@ def _user(value: str | None) -> TelegramUser:
 
 
 def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return without_surrogates(value) if isinstance(value, str) else None

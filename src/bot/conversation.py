@@ -43,6 +43,7 @@ from src.practice.ports import AnswerJudge, HintSource
 from src.practice.service import AnswerOutcome
 from src.practice.views import ProblemProgress, SessionView
 from src.streaks import service as streaks
+from src.text import without_surrogates
 
 IDLE = "idle"
 ASK_NAME = "ask_name"  # registration, step 1
@@ -307,6 +308,7 @@ async def _take_language(turn: Turn, language: str) -> list[Reply]:
 
 async def text_message(turn: Turn, text: str) -> list[Reply]:
     """A message that is not a command: a registration answer, an answer to a problem, or a chat."""
+    text = without_surrogates(text)
     if _registration_answer_instead_of_language(turn, text):
         _resume_registration(turn)  # the language stays as it was
     state = turn.chat.state

@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from telegram import Update
 from telegram.request import BaseRequest
 
@@ -48,6 +49,17 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, "details": {}}}, status_code=status)
 
 
+_BIGINT = range(-(2**63), 2**63)
+
+
+def _ids_storable(update: Update) -> bool:
+    """Whether the ids an update is recorded under fit their BIGINT columns. Telegram's always do; an update
+    whose ids do not could never be claimed, and a 500 would have it delivered again and again."""
+    chat, user = update.effective_chat, update.effective_user
+    ids = (update.update_id, chat.id if chat is not None else 0, user.id if user is not None else 0)
+    return all(isinstance(value, int) and value in _BIGINT for value in ids)
+
+
 @router.post(WEBHOOK_PATH, include_in_schema=False)
 async def telegram_webhook(request: Request) -> Response:
     runtime: BotRuntime | None = getattr(request.app.state, "telegram", None)
@@ -61,6 +73,10 @@ async def telegram_webhook(request: Request) -> Response:
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise ValueError("not an update")
         update = Update.de_json(data, runtime.application.bot)
+        if not _ids_storable(update):
+            raise ValueError("an id beyond 64 bits")
+    except HTTPException:  # the body is over the size limit (BodyLimit): 413, as for any route
+        raise
     except Exception:
         return _error(400, "invalid_update", "the body is not a Telegram update")
     try:

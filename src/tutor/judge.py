@@ -54,7 +54,7 @@ def parse_verdict(text: str) -> AiVerdict | None:
     try:
         data = json.loads(body)
         return AiVerdict.model_validate(data)
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):  # RecursionError: nested past the parser's stack
         return None
 
 

@@ -290,6 +290,12 @@ class ClaudeProvider:
                 logger.warning("Claude %s call returned no JSON (%s): curated path", operation.value, exc)
                 return None
             else:
+                if not isinstance(message, anthropic.types.Message):
+                    # A 200 whose JSON is not a message (null, a list: a proxy gone wrong): nothing usable,
+                    # and whatever was generated is unknown, so its worst case is recorded.
+                    logger.warning("Claude %s call returned no message: curated path", operation.value)
+                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
+                    return None
                 await record(_billed(message.usage, estimated_input, max_tokens))
                 blocks = message.content or []
                 text = "".join(block.text for block in blocks if isinstance(block, TextBlock))

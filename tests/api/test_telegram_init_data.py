@@ -99,6 +99,12 @@ def test_auth_date_far_in_the_future_is_rejected() -> None:
         json.dumps({"id": "12", "first_name": "String id"}),
         json.dumps({"id": True, "first_name": "Bool id"}),
         json.dumps({"id": 12}),
+        json.dumps({"id": 2**63, "first_name": "Past BIGINT"}),
+        json.dumps({"id": 0, "first_name": "Zero"}),
+        '{"id": 12, "first_name": "Deep", "x": '
+        + "[" * 2000
+        + "]" * 2000
+        + "}",  # past json's stack, under 16 KiB
     ],
 )
 def test_signed_but_unusable_user_is_rejected(user: str | None) -> None:
@@ -107,6 +113,19 @@ def test_signed_but_unusable_user_is_rejected(user: str | None) -> None:
         data["user"] = user
     with pytest.raises(InvalidInitData, match="user"):
         validate_init_data(sign_init_data(data, TOKEN), TOKEN, now=NOW, max_age=DAY)
+
+
+@pytest.mark.parametrize("auth_date", ["²", "17000000²", "999999999999", "253402300800", "-1", ""])
+def test_signed_but_unreadable_auth_date_is_rejected(auth_date: str) -> None:
+    raw = sign_init_data(fields(auth_date=auth_date), TOKEN)
+    with pytest.raises(InvalidInitData, match="auth_date"):
+        validate_init_data(raw, TOKEN, now=NOW, max_age=DAY)
+
+
+def test_broken_surrogates_in_names_are_dropped() -> None:
+    user = '{"id": 12, "first_name": "\\ud83dRahim", "last_name": "Uddin\\udc00"}'  # halves of an emoji
+    verified = validate_init_data(sign_init_data(fields(user=user), TOKEN), TOKEN, now=NOW, max_age=DAY)
+    assert (verified.user.first_name, verified.user.last_name) == ("Rahim", "Uddin")
 
 
 def test_a_remembered_string_is_still_checked_for_age_and_token() -> None:

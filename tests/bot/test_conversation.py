@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -9,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from src.bot.messages import bengali_digits
+from src.bot.webhook import SECRET_HEADER, WEBHOOK_PATH
 from src.config import get_settings
 from src.database import get_session
 from src.models import Response, Session, Streak, Student
 from src.streaks.days import local_day
-from tests.bot.conftest import Bot, answer_in, chat_row
+from tests.bot.conftest import SECRET, Bot, answer_in, chat_row
 from tests.factories import make_streak, make_student
 
 ASCII_DIGIT = re.compile(r"[0-9]")
@@ -379,3 +381,21 @@ async def test_a_salam_is_answered_in_kind(bot: Bot, problems: dict[str, str]) -
     assert salam.startswith("ওয়ালাইকুম আসসালাম! 😊 আজকের অনুশীলন শুরু করতে")
     assert short_salam.startswith("ওয়ালাইকুম আসসালাম!")
     assert morning.startswith("তোমাকেও শুভেচ্ছা! 😊")
+
+
+async def test_a_name_with_half_an_emoji_is_kept_without_it(bot: Bot, problems: dict[str, str]) -> None:
+    # A lone UTF-16 surrogate, escaped in the JSON ("\\ud83d"), can neither be stored nor sent back to
+    # Telegram: it is dropped, and the name is kept.
+    rupa = bot.student(5012, first_name="Rupa")
+    await bot.say(rupa, "/start")
+    before = len(bot.fake.calls)
+    body = json.dumps(rupa.message("\ud83dRupa Akter")).encode()  # ASCII JSON: the surrogate as an escape
+    response = await bot.client.post(
+        WEBHOOK_PATH, content=body, headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 200
+    [ask_grade] = [call.text for call in bot.fake.calls[before:] if call.method == "sendMessage"]
+    assert "Rupa Akter" in ask_grade and "\ud83d" not in ask_grade
+    chat = await chat_row(rupa.chat_id)
+    assert chat is not None and chat.state == "ask_grade" and chat.draft.get("name") == "Rupa Akter"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -72,6 +74,40 @@ async def test_a_body_that_is_not_an_update_is_refused(bot: Bot) -> None:
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     response = await bot.client.post(WEBHOOK_PATH, content=b"{not json", headers=headers)
     assert response.status_code == 400
+
+
+async def test_an_update_with_ids_past_64_bits_is_refused_not_retried_forever(bot: Bot) -> None:
+    # Telegram never sends these; an update that could never be recorded must not be a 500 that
+    # Telegram delivers again and again.
+    too_big = FakeStudent(6003).message("/start", update_id=2**63)
+    wide_chat = FakeStudent(6004).message("/start")
+    wide_chat["message"]["chat"]["id"] = 2**63
+    text_chat = FakeStudent(6005).message("/start")
+    text_chat["message"]["chat"]["id"] = "abc"
+    wide_user = FakeStudent(6006).message("/start")
+    wide_user["message"]["from"]["id"] = -(2**63) - 1
+    before = len(bot.fake.calls)
+    for update in (too_big, wide_chat, text_chat, wide_user):
+        response = await bot.post(update)
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "invalid_update"
+    assert len(bot.fake.calls) == before
+    assert await seen_updates() == []
+
+
+async def test_an_update_over_the_body_limit_is_413_even_when_chunked(bot: Bot) -> None:
+    update = FakeStudent(6007).message("x" * 70_000)
+    body = json.dumps(update).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the limit is met while reading
+        for at in range(0, len(body), 8192):
+            yield body[at : at + 8192]
+
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    response = await bot.client.post(WEBHOOK_PATH, content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert await seen_updates() == []
 
 
 async def test_a_redelivered_update_has_one_effect(bot: Bot, problems: dict[str, str]) -> None:

@@ -349,8 +349,13 @@ async def test_a_retry_after_longer_than_a_student_waits_ends_the_call_unbilled(
 
 @pytest.mark.parametrize(
     "reply",
-    [Reply(raw_body="<html>502 Bad Gateway</html>"), Reply(raw_body='{"unexpected": true}')],
-    ids=["not-json", "not-a-message"],
+    [
+        Reply(raw_body="<html>502 Bad Gateway</html>"),
+        Reply(raw_body='{"unexpected": true}'),
+        Reply(raw_body="null"),
+        Reply(raw_body="[]"),
+    ],
+    ids=["not-json", "not-a-message", "null", "a-list"],
 )
 async def test_malformed_responses_fall_back(
     db: DarsSession, fake: FakeMessagesApi, provider: ClaudeProvider, reply: Reply
@@ -358,8 +363,8 @@ async def test_malformed_responses_fall_back(
     fake.then(reply)
     outcome = await wrong_then_hint(db, await practice(db), provider)
     assert not outcome.hint.is_ai_generated
-    # A 200 without usage is recorded at the budgeted worst case; a body that is not JSON at all is not.
-    assert len(await cost_records(db)) == (1 if reply.raw_body and reply.raw_body.startswith("{") else 0)
+    # A 200 of JSON without usage is recorded at the budgeted worst case; a body that is not JSON is not.
+    assert len(await cost_records(db)) == (0 if reply.raw_body and reply.raw_body.startswith("<") else 1)
 
 
 async def test_an_exhausted_budget_means_no_request_at_all(

@@ -58,6 +58,7 @@ EXPAND = {"question_en": "Expand 3(x + 2).", "question_bn": "বিস্তা�
         '["correct", "150"]',
         "",
         '{"verdict": "correct", "extracted_answer": "' + "1" * 300 + '"}',
+        '{"a":' * 2000 + "1" + "}" * 2000,  # nested past the JSON parser's stack
     ],
 )
 def test_anything_but_the_exact_json_verdict_is_refused(text: str) -> None:
