@@ -137,7 +137,12 @@ class Settings(BaseSettings):
         match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", value.strip())
         if match is None:
             raise ValueError("must be HH:MM (24-hour clock), e.g. 18:00")
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
+        hours, minutes = int(match.group(1)), match.group(2)
+        # Reminders go out over the three hours that follow, within the day they are for: a later time
+        # would leave them less (at 23:59, one minute) and children would be messaged late at night.
+        if (hours, int(minutes)) > (21, 0):
+            raise ValueError("must be 21:00 at the latest (reminders go out over the 3 hours after it)")
+        return f"{hours:02d}:{minutes}"
 
     @field_validator("anthropic_api_key", "anthropic_base_url", mode="before")
     @classmethod

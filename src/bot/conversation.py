@@ -24,6 +24,7 @@ from src.answers.nonanswer import greets_with_salam
 from src.bot import keyboards, messages
 from src.bot.keyboards import ChooseGrade, ChooseLanguage, Keyboard, NewSession, ProblemAction
 from src.bot.replies import Edit, Reply, Say
+from src.config import get_settings
 from src.errors import InvalidInput
 from src.models import BotChat, Problem, SessionStatus, Student
 from src.practice import progress as practice_progress
@@ -43,6 +44,7 @@ from src.practice.ports import AnswerJudge, HintSource
 from src.practice.service import AnswerOutcome
 from src.practice.views import ProblemProgress, SessionView
 from src.streaks import service as streaks
+from src.streaks.days import local_day
 from src.text import without_surrogates
 
 IDLE = "idle"
@@ -394,6 +396,9 @@ async def _after_problem(turn: Turn, outcome: AnswerOutcome) -> list[Reply]:
         reached = outcome.streak.new_milestones
     else:
         current, reached = (await streaks.get_streak(turn.db, turn.student.student_id, turn.now)).current, ()
+    zone = get_settings().timezone
+    # A session begun before midnight and finished after it was yesterday's: today's is still to do.
+    yesterdays = local_day(session.date, zone) < local_day(turn.now, zone)
     replies: list[Reply] = [
         Say(
             messages.summary(
@@ -402,6 +407,7 @@ async def _after_problem(turn: Turn, outcome: AnswerOutcome) -> list[Reply]:
                 len(outcome.view.problems),
                 session.total_time_seconds,
                 current,
+                yesterdays=yesterdays,
             )
         )
     ]

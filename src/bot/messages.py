@@ -345,8 +345,11 @@ def already_done_today(lang: Lang, solved: int, total: int, streak: int) -> str:
     return text + "\nSee you tomorrow with new problems."
 
 
-def summary(lang: Lang, solved: int, total: int, seconds: int, streak: int) -> str:
-    """The end of a session: score, time and streak, with a word of encouragement."""
+def summary(
+    lang: Lang, solved: int, total: int, seconds: int, streak: int, *, yesterdays: bool = False
+) -> str:
+    """The end of a session: score, time and streak, with a word of encouragement. `yesterdays`: the session
+    began before midnight, so it counted for yesterday and today's practice is still to do."""
     if _bn(lang):
         if solved == total:
             cheer = "অসাধারণ! সবগুলোই ঠিক! 🌟"
@@ -354,12 +357,16 @@ def summary(lang: Lang, solved: int, total: int, seconds: int, streak: int) -> s
             cheer = "খুব ভালো করেছ! 👏"
         else:
             cheer = "চেষ্টাটাই আসল — প্রতিদিনের অনুশীলনেই উন্নতি হয়। 💪"
+        if yesterdays:
+            heading, closing = "🏁 গতকালের অনুশীলন শেষ!", "আজকের অনুশীলনও তোমার জন্য অপেক্ষা করছে।"
+        else:
+            heading, closing = "🏁 আজকের অনুশীলন শেষ!", "কাল আবার দেখা হবে!"
         return (
-            "🏁 আজকের অনুশীলন শেষ!\n"
+            f"{heading}\n"
             f"✅ সঠিক: {number(lang, solved)}/{number(lang, total)}\n"
             f"⏱ সময়: {duration(lang, seconds)}\n"
             f"🔥 ধারাবাহিকতা: টানা {number(lang, streak)} দিন\n\n"
-            f"{cheer}\nকাল আবার দেখা হবে!"
+            f"{cheer}\n{closing}"
         )
     if solved == total:
         cheer = "Outstanding — every single one right! 🌟"
@@ -368,12 +375,16 @@ def summary(lang: Lang, solved: int, total: int, seconds: int, streak: int) -> s
     else:
         cheer = "Trying is what counts — daily practice is how we improve. 💪"
     days = "1 day" if streak == 1 else f"{streak} days"
+    if yesterdays:
+        heading, closing = "🏁 Yesterday's practice is done!", "Today's practice is waiting for you too."
+    else:
+        heading, closing = "🏁 Today's practice is done!", "See you tomorrow!"
     return (
-        "🏁 Today's practice is done!\n"
+        f"{heading}\n"
         f"✅ Correct: {solved}/{total}\n"
         f"⏱ Time: {duration(lang, seconds)}\n"
         f"🔥 Streak: {days}\n\n"
-        f"{cheer}\nSee you tomorrow!"
+        f"{cheer}\n{closing}"
     )
 
 

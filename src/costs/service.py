@@ -25,7 +25,9 @@ _BUDGET_LOCK_NAMESPACE = 0x0DA5  # first key of pg_advisory_xact_lock(int, int):
 def month_start(moment: datetime) -> datetime:
     """Start of the budget month containing `moment`, in the configured local zone, as an aware datetime."""
     local = moment.astimezone(get_settings().timezone)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # fold=0: where local midnight happens twice (Havana's clocks go back at 01:00 to 00:00), the month
+    # starts at the first one, as month_bounds says; a moment in the repeated hour keeps fold=1 otherwise.
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
 
 
 @dataclass(frozen=True)

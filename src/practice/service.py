@@ -59,8 +59,10 @@ _LOCK_STUDENT = (
     f"SELECT {select_list(Student, 's')} FROM students AS s WHERE s.student_id = $1 FOR NO KEY UPDATE"
 )
 # The student's latest completed session: read beside the session in progress, and again after a wait.
+# Sessions made in one transaction share created_at: the later one (the higher id) is the latest.
 _LATEST_COMPLETED = (
-    "SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1"
+    "SELECT * FROM sessions WHERE student_id = $1 AND status = 'completed' "
+    "ORDER BY created_at DESC, session_id DESC LIMIT 1"
 )
 _LAST_COMPLETED = f"SELECT {select_list(PracticeSession, 's')} FROM ({_LATEST_COMPLETED}) AS s"
 

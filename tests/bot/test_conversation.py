@@ -399,3 +399,23 @@ async def test_a_name_with_half_an_emoji_is_kept_without_it(bot: Bot, problems: 
     assert "Rupa Akter" in ask_grade and "\ud83d" not in ask_grade
     chat = await chat_row(rupa.chat_id)
     assert chat is not None and chat.state == "ask_grade" and chat.draft.get("name") == "Rupa Akter"
+
+
+async def test_a_session_finished_after_midnight_is_yesterdays_and_today_is_still_to_do(
+    bot: Bot, problems: dict[str, str]
+) -> None:
+    async with get_session() as db:
+        await make_student(db, telegram_id=5013, name="Tania", grade=7, language="bn")
+    tania = bot.student(5013, first_name="Tania")
+    bot.clock.advance(hours=13, minutes=50)  # 23:50 in Dhaka
+    [text] = await bot.say(tania, "/practice")
+    for _ in range(4):
+        _, text = await bot.say(tania, answer_in(text, problems))
+    bot.clock.advance(minutes=15)  # 00:05: the last answer comes after midnight
+    _, summary = await bot.say(tania, answer_in(text, problems))
+    [today] = await bot.say(tania, "/practice")
+
+    assert summary.startswith("🏁 গতকালের অনুশীলন শেষ!")
+    assert summary.endswith("আজকের অনুশীলনও তোমার জন্য অপেক্ষা করছে।")
+    assert "কাল আবার দেখা হবে" not in summary
+    assert today.startswith("📝 প্রশ্ন ১/৫")  # and it is there: a new session for the new day

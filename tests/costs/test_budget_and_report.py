@@ -92,6 +92,21 @@ async def test_budget_holds_under_concurrent_requests() -> None:
     assert spent == pytest.approx(0.008)
 
 
+def test_a_budget_month_starts_at_the_first_of_a_repeated_midnight(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Havana's clocks went back from 01:00 to 00:00 on 2026-11-01: that midnight happened twice, at 04:00Z
+    # and at 05:00Z. The month starts at the first, for a moment in the repeated hour too.
+    monkeypatch.setenv("DARS_TIMEZONE", "America/Havana")
+    get_settings.cache_clear()
+    try:
+        in_repeated_hour = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+        start = costs.month_start(in_repeated_hour).astimezone(UTC)  # an ambiguous time compares unequal
+        assert start == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
+        assert start == month_bounds("2026-11")[0].astimezone(UTC)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
 def test_month_bounds_and_percentile() -> None:
     start, end = month_bounds("2026-12")
     assert (start.year, start.month, end.year, end.month) == (2026, 12, 2027, 1)

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ("TELEGRAM_INIT_DATA_MAX_AGE_SECONDS", "100000000000000"),
         ("SESSION_EXPIRY_INTERVAL_SECONDS", "inf"),
         ("DARS_MONTHLY_BUDGET_USD", "nan"),
+        ("DARS_REMINDER_TIME", "25:00"),
+        ("DARS_REMINDER_TIME", "21:01"),  # its 3-hour window would be cut short at midnight
     ],
 )
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:

@@ -197,6 +197,21 @@ async def test_completed_today_is_returned_and_next_dhaka_day_is_new(db: DarsSes
     assert next_day.session.session_id != view.session.session_id
 
 
+async def test_of_two_sessions_made_in_one_transaction_the_later_is_the_latest(db: DarsSession) -> None:
+    # Both rows get the transaction's created_at: the later session (the higher id) is the latest.
+    answers = await _library(db)
+    student = await make_student(db)
+    first = await service.start_daily_session(db, student.student_id, now=T0)
+    await _finish(db, student.student_id, first, answers, T0 + timedelta(minutes=5))
+    second = await service.start_daily_session(db, student.student_id, now=T0 + timedelta(days=1))
+    await _finish(db, student.student_id, second, answers, T0 + timedelta(days=1, minutes=5))
+    for _ in range(20):  # the order of equal created_at values is the plan's to choose: ask more than once
+        again = await service.start_daily_session(
+            db, student.student_id, now=T0 + timedelta(days=1, hours=13, minutes=59)
+        )
+        assert again.session.session_id == second.session.session_id
+
+
 async def test_the_next_day_avoids_the_problems_just_solved(db: DarsSession) -> None:
     answers = await _library(db, count=12)
     student = await make_student(db)
