@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from src.bot.fake import FakeStudent
 from src.bot.messages import bengali_digits
 from src.bot.webhook import SECRET_HEADER, WEBHOOK_PATH
 from src.config import get_settings
@@ -23,6 +24,15 @@ ASCII_DIGIT = re.compile(r"[0-9]")
 
 def labels(bot: Bot, chat_id: int) -> list[str]:
     return [label for label, _ in bot.fake.last_with_buttons(chat_id).buttons]
+
+
+async def registered_student(
+    bot: Bot, telegram_id: int, name: str, language: str, grade: int = 7
+) -> FakeStudent:
+    """A student who registered in the Mini App, writing to the bot for the first time."""
+    async with get_session() as db:
+        await make_student(db, telegram_id=telegram_id, name=name, grade=grade, language=language)
+    return bot.student(telegram_id, first_name=name)
 
 
 async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dict[str, str]) -> None:
@@ -316,9 +326,7 @@ async def test_a_registration_left_open_by_a_mini_app_sign_up_does_not_swallow_a
 async def test_a_pending_grade_choice_asks_again_and_ends_when_practice_starts(
     bot: Bot, problems: dict[str, str]
 ) -> None:
-    async with get_session() as db:
-        await make_student(db, telegram_id=5009, name="Sumi", grade=7, language="bn")
-    sumi = bot.student(5009, first_name="Sumi")
+    sumi = await registered_student(bot, 5009, "Sumi", "bn")
     await bot.say(sumi, "/grade")
 
     [ask_again] = await bot.say(sumi, "নবম")
@@ -357,9 +365,7 @@ async def test_a_pending_grade_choice_asks_again_and_ends_when_practice_starts(
 async def test_with_every_hint_shown_no_message_offers_another(
     bot: Bot, problems: dict[str, str], language: str, stuck: str, tries_left: str, dont_know: str
 ) -> None:
-    async with get_session() as db:
-        await make_student(db, telegram_id=5010, name="Keya", grade=7, language=language)
-    keya = bot.student(5010, first_name="Keya")
+    keya = await registered_student(bot, 5010, "Keya", language)
     await bot.say(keya, "/practice")
     for _ in range(3):
         await bot.say(keya, "hint")
@@ -370,9 +376,7 @@ async def test_with_every_hint_shown_no_message_offers_another(
 
 
 async def test_a_salam_is_answered_in_kind(bot: Bot, problems: dict[str, str]) -> None:
-    async with get_session() as db:
-        await make_student(db, telegram_id=5011, name="Nusrat", grade=6, language="bn")
-    nusrat = bot.student(5011, first_name="Nusrat")
+    nusrat = await registered_student(bot, 5011, "Nusrat", "bn", grade=6)
 
     [salam] = await bot.say(nusrat, "আসসালামু আলাইকুম")
     [short_salam] = await bot.say(nusrat, "slm apu")
@@ -404,9 +408,7 @@ async def test_a_name_with_half_an_emoji_is_kept_without_it(bot: Bot, problems: 
 async def test_a_session_finished_after_midnight_is_yesterdays_and_today_is_still_to_do(
     bot: Bot, problems: dict[str, str]
 ) -> None:
-    async with get_session() as db:
-        await make_student(db, telegram_id=5013, name="Tania", grade=7, language="bn")
-    tania = bot.student(5013, first_name="Tania")
+    tania = await registered_student(bot, 5013, "Tania", "bn")
     bot.clock.advance(hours=13, minutes=50)  # 23:50 in Dhaka
     [text] = await bot.say(tania, "/practice")
     for _ in range(4):
