@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
 from src.driver import adopt_row, driver, mark_saved, select_list
-from src.models import Streak
-from src.streaks.days import StreakUpdate, advance, local_day
+from src.models import Session as PracticeSession
+from src.models import SessionStatus, Streak
+from src.streaks.days import StreakUpdate, advance, local_day, local_day_start
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,39 @@ async def record_practice(db: AsyncSession, student_id: int, started: datetime) 
     return update
 
 
+async def _session_open_from(db: AsyncSession, student_id: int, day: date, now: datetime) -> bool:
+    """Whether the student has a session begun on the local `day` that can still be finished at `now`."""
+    zone = get_settings().timezone
+    found = await db.scalar(
+        select(PracticeSession.session_id)
+        .where(
+            PracticeSession.student_id == student_id,
+            PracticeSession.status == SessionStatus.IN_PROGRESS,
+            PracticeSession.date >= local_day_start(day, zone),
+            PracticeSession.date < local_day_start(day + timedelta(days=1), zone),
+            PracticeSession.expires_at > now,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def get_streak(db: AsyncSession, student_id: int, now: datetime) -> StreakState:
     """The streak as a student should see it: broken streaks read as 0 once a whole day was missed."""
     streak = await db.get(Streak, student_id)
     if streak is None:
         return StreakState(0, 0, None, (), False)
-    today = local_day(now, get_settings().timezone)
+    zone = get_settings().timezone
+    today = local_day(now, zone)
     last = streak.last_practice_date
-    alive = last is not None and (today - last).days <= 1
+    alive = last is not None and (
+        (today - last).days <= 1
+        # Just after midnight, yesterday's session may still be open: finishing it keeps the streak going.
+        or (
+            (today - last).days == 2
+            and await _session_open_from(db, student_id, today - timedelta(days=1), now)
+        )
+    )
     return StreakState(
         current=streak.current_streak if alive else 0,
         longest=streak.longest_streak,

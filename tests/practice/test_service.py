@@ -18,6 +18,7 @@ from src.practice.errors import (
     SessionExpired,
     SessionNotFound,
 )
+from src.streaks import service as streaks
 from tests.factories import make_problem, make_student
 
 T0 = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)  # 10:00 in Dhaka
@@ -252,6 +253,22 @@ async def test_streak_across_dhaka_midnight_and_milestone(db: DarsSession) -> No
     assert (outcome2.streak.current, outcome2.streak.new_milestones) == (7, (7,))
     streak = await db.get(Streak, student.student_id)
     assert streak.milestones_achieved == [7] and streak.longest_streak == 7
+
+
+async def test_yesterdays_open_session_keeps_the_streak_shown_after_midnight(db: DarsSession) -> None:
+    """At 00:05 on 2 March, mid-way through a session begun at 23:55 on 1 March, the streak up to 28
+    February still stands (finishing will extend it); once that session has expired, it reads as broken."""
+    await _library(db, count=40)
+    student = await make_student(db)
+    await _streak_until_28_february(db, student.student_id, 3)
+    late = datetime(2026, 3, 1, 17, 55, tzinfo=UTC)  # 23:55 in Dhaka
+    await service.start_daily_session(db, student.student_id, now=late)
+
+    during = await streaks.get_streak(db, student.student_id, late + timedelta(minutes=10))
+    expired = await streaks.get_streak(db, student.student_id, late + timedelta(minutes=30))
+
+    assert (during.current, during.practised_today) == (3, False)
+    assert expired.current == 0 and expired.longest == 3
 
 
 async def test_a_session_finished_after_midnight_counts_for_the_day_it_began(db: DarsSession) -> None:
