@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from src.config import ConfigError, get_settings
+from src.embedded_db import stop_embedded_servers
 
 logger = logging.getLogger("dars")
 T = TypeVar("T")
@@ -43,8 +45,19 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"dars: database: {where}; migrating to head", flush=True)
     upgrade(url)
     _load_library_on_start()
-    uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+    # uvicorn handles SIGTERM (systemd, docker stop, kill) by shutting down, then raises it again with the
+    # handler it found. The default handler ends the process on the spot: no atexit, and an embedded
+    # PostgreSQL left running on its own. This one exits as Ctrl-C does, so the server is stopped.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+    finally:
+        stop_embedded_servers()
     return 0
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _load_library_on_start() -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -102,3 +106,38 @@ def test_embedded_server_persists_across_restarts_and_stops(tmp_path: Path) -> N
     assert second.returncode == 0, second.stderr
     assert "(head)" in second.stdout
     assert not (pgdata / "postmaster.pid").exists()
+
+
+def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> None:
+    # What systemd, docker stop and kill send: the embedded PostgreSQL must not be left running on its own.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
+    env |= {"DARS_DATA_DIR": str(tmp_path / "data"), "DARS_ENV": "development"}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dars = str(Path(sys.executable).parent / "dars")
+    server = subprocess.Popen(
+        [dars, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    pgdata = tmp_path / "data" / "pgdata"
+    try:
+        deadline = time.monotonic() + 120
+        while not _healthy(port):
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            assert time.monotonic() < deadline, "dars serve did not answer /health in 120 s"
+            time.sleep(0.5)
+        assert (pgdata / "postmaster.pid").exists()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert not (pgdata / "postmaster.pid").exists(), "the embedded PostgreSQL was left running"
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
