@@ -103,7 +103,8 @@ def read_canonical(answer: str, kind: AnswerKind) -> Canonical:
     """Strictly read a library answer; cached because the same answers are checked all day."""
     if not isinstance(answer, str) or answer != answer.strip() or not _FORMS[kind].fullmatch(answer):
         raise CanonicalAnswerError(
-            f"{answer!r} is not written as a {kind.value} answer (like {_EXAMPLES[kind]!r})"
+            f"{answer!r} is not written as {'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value} answer "
+            f"(like {_EXAMPLES[kind]!r})"
         )
     if kind not in (AnswerKind.EXPRESSION, AnswerKind.FACTORED):
         _fraction_in_lowest_terms(answer, kind)
