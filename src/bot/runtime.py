@@ -97,8 +97,11 @@ async def start_bot(
     secret = webhook_secret(settings)
     try:
         await application.initialize()  # getMe: a wrong token fails here
-    except InvalidToken as error:
-        raise ConfigError(f"TELEGRAM_BOT_TOKEN was refused by the Bot API: {error.message}") from None
+    except BaseException as error:
+        await application.bot.shutdown()  # the HTTP clients getMe opened (a retry builds new ones)
+        if isinstance(error, InvalidToken):
+            raise ConfigError(f"TELEGRAM_BOT_TOKEN was refused by the Bot API: {error.message}") from None
+        raise
     runtime = BotRuntime(application, mode, secret)
     try:
         if mode == "webhook":

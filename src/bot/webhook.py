@@ -7,9 +7,11 @@ safe. The route is left out of the OpenAPI document: it is Telegram's, not a cli
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +21,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
 from src.bot.application import utcnow
@@ -29,6 +32,8 @@ from src.tutor import TutorProvider
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# When the Bot API cannot be reached at start-up, the API serves without the bot and tries again this often.
+START_RETRY_SECONDS = 30.0
 WEBHOOK_PATH = "/telegram/webhook"
 
 router = APIRouter()
@@ -43,6 +48,7 @@ class BotOverrides:
     clock: Callable[[], datetime] = utcnow
     reminders: bool = True
     tutor: TutorProvider | None = None  # e.g. Claude on a fake Messages API; None: the process-wide model
+    start_retry_seconds: float = START_RETRY_SECONDS
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -89,19 +95,63 @@ async def telegram_webhook(request: Request) -> Response:
 
 @asynccontextmanager
 async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run the bot for as long as the app runs (webhook, polling, or off as the settings say)."""
+    """Run the bot for as long as the app runs (webhook, polling, or off as the settings say).
+
+    A Bot API that cannot be reached at start-up does not keep the API from serving the Mini App: the bot
+    starts in the background as soon as Telegram answers (until then the webhook answers 404, and Telegram
+    keeps its updates). A token Telegram refuses, or any other failure, still stops start-up."""
     overrides: BotOverrides = getattr(app.state, "telegram_overrides", None) or BotOverrides()
-    runtime = await start_bot(
-        overrides.settings or get_settings(),
-        request=overrides.request,
-        clock=overrides.clock,
-        reminders=overrides.reminders,
-        tutor=overrides.tutor,
-    )
-    app.state.telegram = runtime
+
+    async def start() -> BotRuntime | None:
+        return await start_bot(
+            overrides.settings or get_settings(),
+            request=overrides.request,
+            clock=overrides.clock,
+            reminders=overrides.reminders,
+            tutor=overrides.tutor,
+        )
+
+    app.state.telegram = None
+    later: asyncio.Task[None] | None = None
+    try:
+        app.state.telegram = await start()
+    except NetworkError as error:
+        logger.error(
+            "Telegram Bot API unreachable (%s): serving without the bot, which starts when Telegram answers "
+            "(trying every %.0f s)",
+            error,
+            overrides.start_retry_seconds,
+        )
+        later = asyncio.create_task(
+            _start_when_reachable(app, start, overrides.start_retry_seconds), name="dars-bot-start"
+        )
     try:
         yield
     finally:
+        if later is not None:
+            later.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await later
+        runtime: BotRuntime | None = app.state.telegram
         app.state.telegram = None
         if runtime is not None:
             await runtime.stop()
+
+
+async def _start_when_reachable(
+    app: FastAPI, start: Callable[[], Awaitable[BotRuntime | None]], interval_seconds: float
+) -> None:
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            app.state.telegram = await start()
+        except NetworkError as error:
+            logger.warning(
+                "Telegram Bot API still unreachable (%s): trying again in %.0f s", error, interval_seconds
+            )
+            continue
+        except Exception:  # e.g. the token refused after all: nothing a retry can mend
+            logger.exception("the Telegram bot could not start; it stays off until the server restarts")
+            return
+        logger.info("Telegram Bot API reachable again: the bot is on")
+        return

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from telegram.request import HTTPXRequest
 
 from src.api.app import create_app
 from src.bot import conversation
@@ -21,7 +22,7 @@ from src.bot.webhook import WEBHOOK_PATH, BotOverrides
 from src.database import get_session
 from src.models import Response, TelegramUpdate
 from src.practice import service as practice_service
-from tests.bot.conftest import SECRET, Bot, bot_settings, chat_row, fake_request
+from tests.bot.conftest import SECRET, Bot, bot_settings, chat_row, fake_request, running_bot
 from tests.factories import make_student
 
 
@@ -300,3 +301,33 @@ async def test_long_polling_when_only_the_token_is_set(committed: None, problems
     assert polls == {("message", "edited_message", "callback_query", "my_chat_member")}
     assert "তোমার নাম কী" in fake.texts(student.chat_id)[0]
     assert len(await seen_updates()) == 1
+
+
+@pytest.mark.usefixtures("committed")
+async def test_an_unreachable_bot_api_at_start_leaves_the_api_serving_and_the_bot_starts_later() -> None:
+    fake = FakeBotApi()
+    refused = 3
+
+    async def flaky(request: httpx.Request) -> httpx.Response:
+        nonlocal refused
+        if refused > 0:
+            refused -= 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return await fake.handle(request)
+
+    unreachable_at_first = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(flaky)})
+    async with running_bot(request=unreachable_at_first, start_retry_seconds=0.02) as bot:
+        assert bot.app.state.telegram is None  # start-up went on without the bot
+        assert (await bot.client.get("/health")).status_code == 200
+        early = await bot.post(FakeStudent(6008).message("/start"))
+        assert early.status_code == 404  # Telegram keeps the update and delivers it again
+        for _ in range(250):
+            if bot.app.state.telegram is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert bot.app.state.telegram is not None, "the bot never started"
+        assert len(fake.sent(method="setWebhook")) == 1  # on the fake behind the flaky transport
+        again = await bot.post(FakeStudent(6008).message("/start"))
+        assert again.status_code == 200
+        assert "নাম" in fake.last(6008).text
+    assert refused == 0
