@@ -59,7 +59,7 @@ def validate_library(path: Path | None = None) -> list[Fault]:
 
 def summarise(problems: Sequence[LibraryProblem]) -> str:
     """Counts per grade, per topic (with its difficulties) and per difficulty, for a reader."""
-    lines = [f"{len(problems)} problems"]
+    lines = [f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"]
     by_grade = Counter(p.grade for p in problems)
     lines.append("by grade: " + ", ".join(f"{g}: {n}" for g, n in sorted(by_grade.items())))
     by_difficulty = Counter(p.difficulty for p in problems)

@@ -341,7 +341,7 @@ def test_main_prints_faults_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFi
     assert main([str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "grade7/profit-loss.yaml:7031: difficulty: difficulty 5 is not 1, 2 or 3" in out
-    assert "1 problems" in out
+    assert "\n1 problem\n" in out  # not "1 problems"
 
 
 def test_validate_command_exits_0_on_a_clean_library(
