@@ -16,6 +16,7 @@ from src.answers.display import display_answer
 from src.content.topics import topic_in
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
 from src.models import Session as PracticeSession
+from src.models.base import INTEGER_MAX
 from src.practice.progress import Progress, TopicAccuracy
 from src.practice.service import MAX_HINTS, AnswerOutcome, HintOutcome
 from src.practice.views import ProblemProgress, SessionView
@@ -24,7 +25,7 @@ from src.streaks.service import StreakState
 
 Grade = Literal[6, 7, 8]
 Language = Literal["bn", "en"]
-MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger number is a 422, never a database error
+MAX_ID = INTEGER_MAX  # ids are PostgreSQL integers: a larger number is a 422, never a database error
 
 
 def _no_nul(value: str) -> str:

@@ -21,12 +21,12 @@ from types import MappingProxyType
 from urllib.parse import parse_qsl, urlencode
 
 from src.auth.errors import InitDataExpired, InvalidInitData
+from src.models.base import BIGINT
 from src.text import without_surrogates
 
 # auth_date a little in the future is clock skew between Telegram and us, not an attack.
 ALLOWED_CLOCK_SKEW = timedelta(minutes=5)
 _MAX_INIT_DATA_LENGTH = 16_384
-MAX_USER_ID = 2**63 - 1  # students.telegram_id is a BIGINT
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,8 @@ def _user(value: str | None) -> TelegramUser:
         raise InvalidInitData("initData user is not an object")
     user_id = data.get("id")
     first_name = data.get("first_name")
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_USER_ID:
+    # students.telegram_id is a BIGINT
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0 or user_id not in BIGINT:
         raise InvalidInitData("initData user has no valid id")
     if not isinstance(first_name, str):
         raise InvalidInitData("initData user has no first_name")

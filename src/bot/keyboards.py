@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from src.bot import messages
+from src.models.base import INTEGER_MAX
 
 MAX_CALLBACK_BYTES = 64
-MAX_ID = 2_147_483_647  # ids are PostgreSQL integers: a larger one would fail in the query, not match
+MAX_ID = INTEGER_MAX  # ids are PostgreSQL integers: a larger one would fail in the query, not match
 
 _PATTERN = re.compile(
     r"(?:h:(?P<hint_session>[0-9]{1,10}):(?P<hint_problem>[0-9]{1,10})(?::(?P<hint_number>[1-9]))?"

@@ -445,10 +445,6 @@ def streak(lang: Lang, current: int, longest: int, practised_today: bool) -> str
     return text
 
 
-def topic_name(lang: Lang, topic: str) -> str:
-    return topic_in(lang, topic)
-
-
 def progress(
     lang: Lang,
     topics: Sequence[tuple[str, int, int]],
@@ -465,7 +461,7 @@ def progress(
             for topic, right, answered in topics:
                 share = round(100 * right / answered) if answered else 0
                 lines.append(
-                    f"• {topic_name(lang, topic)}: {number(lang, right)}/{number(lang, answered)} "
+                    f"• {topic_in(lang, topic)}: {number(lang, right)}/{number(lang, answered)} "
                     f"({number(lang, share)}%)"
                 )
         lines += [

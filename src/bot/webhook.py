@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 from src.bot.application import utcnow
 from src.bot.runtime import BotRuntime, start_bot
 from src.config import Settings, get_settings
+from src.models.base import BIGINT
 from src.tutor import TutorProvider
 
 logger = logging.getLogger(__name__)
@@ -55,15 +56,12 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, "details": {}}}, status_code=status)
 
 
-_BIGINT = range(-(2**63), 2**63)
-
-
 def _ids_storable(update: Update) -> bool:
     """Whether the ids an update is recorded under fit their BIGINT columns. Telegram's always do; an update
     whose ids do not could never be claimed, and a 500 would have it delivered again and again."""
     chat, user = update.effective_chat, update.effective_user
     ids = (update.update_id, chat.id if chat is not None else 0, user.id if user is not None else 0)
-    return all(isinstance(value, int) and value in _BIGINT for value in ids)
+    return all(isinstance(value, int) and value in BIGINT for value in ids)
 
 
 @router.post(WEBHOOK_PATH, include_in_schema=False)

@@ -5,6 +5,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, FetchedValue, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# The values PostgreSQL's integer columns hold: an id outside them is refused where it arrives, as bad input,
+# never sent to fail in a query.
+INTEGER_MAX = 2**31 - 1
+BIGINT = range(-(2**63), 2**63)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

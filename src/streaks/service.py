@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,9 +71,10 @@ async def record_practice(db: AsyncSession, student_id: int, started: datetime) 
     return update
 
 
-async def _session_open_from(db: AsyncSession, student_id: int, day: date, now: datetime) -> bool:
+async def _session_open_from(
+    db: AsyncSession, student_id: int, day: date, zone: ZoneInfo, now: datetime
+) -> bool:
     """Whether the student has a session begun on the local `day` that can still be finished at `now`."""
-    zone = get_settings().timezone
     found = await db.scalar(
         select(PracticeSession.session_id)
         .where(
@@ -100,7 +102,7 @@ async def get_streak(db: AsyncSession, student_id: int, now: datetime) -> Streak
         # Just after midnight, yesterday's session may still be open: finishing it keeps the streak going.
         or (
             (today - last).days == 2
-            and await _session_open_from(db, student_id, today - timedelta(days=1), now)
+            and await _session_open_from(db, student_id, today - timedelta(days=1), zone, now)
         )
     )
     return StreakState(

@@ -210,6 +210,8 @@ class ClaudeProvider:
         """One budgeted, recorded call; None when it was not made or failed (the caller falls back)."""
         now = self._clock()
         estimated_input = estimate_input_tokens(system, prompt)
+        # What an attempt may have cost when its answer, or the answer's usage, is unknown.
+        worst_case = Usage(input_tokens=estimated_input, output_tokens=max_tokens)
         try:
             estimate = worst_case_cost(self.model, estimated_input, max_tokens, get_settings().pricing)
         except UnknownModelPrice:
@@ -270,7 +272,7 @@ class ClaudeProvider:
                         operation.value,
                         "timed out" if timed_out else "lost its connection",
                     )
-                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
+                    await record(worst_case)
                 if isinstance(exc, TimeoutError):  # the overall deadline: no time left for a retry
                     logger.warning("Claude %s call out of time: curated path", operation.value)
                     return None
@@ -294,9 +296,9 @@ class ClaudeProvider:
                     # A 200 whose JSON is not a message (null, a list: a proxy gone wrong): nothing usable,
                     # and whatever was generated is unknown, so its worst case is recorded.
                     logger.warning("Claude %s call returned no message: curated path", operation.value)
-                    await record(Usage(input_tokens=estimated_input, output_tokens=max_tokens))
+                    await record(worst_case)
                     return None
-                await record(_billed(message.usage, estimated_input, max_tokens))
+                await record(_billed(message.usage, worst_case))
                 blocks = message.content or []
                 text = "".join(block.text for block in blocks if isinstance(block, TextBlock))
                 return Completion(text=text, stop_reason=message.stop_reason)
@@ -311,11 +313,11 @@ class ClaudeProvider:
         return None
 
 
-def _billed(usage: anthropic.types.Usage | None, estimated_input: int, max_tokens: int) -> Usage:
+def _billed(usage: anthropic.types.Usage | None, worst_case: Usage) -> Usage:
     """The usage to record: the API's, or, for a 200 that came without one, the worst case we budgeted."""
     if usage is None:
         logger.warning("Claude returned no usage: recording the worst-case estimate")
-        return Usage(input_tokens=estimated_input, output_tokens=max_tokens)
+        return worst_case
     return Usage(
         input_tokens=usage.input_tokens or 0,
         output_tokens=usage.output_tokens or 0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from src.bot import messages
 from src.content.library import read_library
-from src.content.topics import TOPICS_BN
+from src.content.topics import TOPICS_BN, topic_in
 
 
 def test_money_is_taka_in_bengali_and_the_taka_sign_in_english() -> None:
@@ -25,7 +25,7 @@ def test_durations_drop_zero_seconds() -> None:
 def test_every_library_topic_has_a_bengali_name_of_its_own() -> None:
     topics = {problem.topic for problem in read_library().problems}
     assert topics <= TOPICS_BN.keys()
-    bengali = [messages.topic_name("bn", topic) for topic in sorted(topics)]
+    bengali = [topic_in("bn", topic) for topic in sorted(topics)]
     assert len(set(bengali)) == len(bengali)  # a progress report never shows two lines of one name
-    assert messages.topic_name("bn", "Linear Equations") != messages.topic_name("bn", "Simple Equations")
-    assert messages.topic_name("en", "Profit") == "Profit"
+    assert topic_in("bn", "Linear Equations") != topic_in("bn", "Simple Equations")
+    assert topic_in("en", "Profit") == "Profit"
