@@ -34,7 +34,9 @@ class CostReportOut(BaseModel):
     month: str = Field(examples=["2026-11"])
     target_usd: float = Field(description="DARS_MONTHLY_BUDGET_USD: the most one student may cost a month.")
     within_target: bool = Field(description="Mean per student within the target and nobody over it.")
-    students: int = Field(description="Students registered before the month ended (all are paid for).")
+    students: int = Field(
+        description="Students registered before the month ended or with a cost in it (all are paid for)."
+    )
     active_students: int = Field(description="Students who practised at least once in the month.")
     calls: int = Field(description="Paid API calls recorded in the month.")
     total_usd: float

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.config import get_settings
@@ -50,7 +50,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 class CostReport:
     month: str
     target_usd: float
-    students: int  # registered before the month ended: every one of them is a student we pay for
+    students: (
+        int  # registered before the month ended, or with a cost in it: every one is a student we pay for
+    )
     active_students: int  # practised at least once in the month
     total_usd: float
     mean_usd: float
@@ -68,40 +70,43 @@ class CostReport:
 
 
 async def monthly_report(db: AsyncSession, month: str) -> CostReport:
+    """The month's figures, all from one query: per student × operation × provider.
+
+    A student counts if registered before the month ended or if any cost was recorded for them in the
+    month (whatever their `created_at`), so the total, the per-student figures and the by-operation and
+    by-provider rows are sums over the same rows and always agree.
+    """
     start, end = month_bounds(month)
-    in_month = and_(CostRecord.recorded_at >= start, CostRecord.recorded_at < end)
-    per_student = dict(
-        (
-            await db.execute(
-                select(Student.student_id, func.coalesce(func.sum(CostRecord.cost_usd), 0.0))
-                .outerjoin(CostRecord, and_(CostRecord.student_id == Student.student_id, in_month))
-                .where(Student.created_at < end)
-                .group_by(Student.student_id)
-            )
-        ).all()
+    in_month = and_(
+        CostRecord.student_id == Student.student_id,
+        CostRecord.recorded_at >= start,
+        CostRecord.recorded_at < end,
     )
-    costs = [float(v) for v in per_student.values()]
-    by_operation = {
-        str(op.value): float(total)
-        for op, total in (
-            await db.execute(
-                select(CostRecord.operation, func.sum(CostRecord.cost_usd))
-                .where(in_month)
-                .group_by(CostRecord.operation)
+    rows = (
+        await db.execute(
+            select(
+                Student.student_id,
+                CostRecord.operation,
+                CostRecord.api_provider,
+                func.coalesce(func.sum(CostRecord.cost_usd), 0.0),
+                func.count(CostRecord.cost_id),
             )
-        ).all()
-    }
-    by_provider = {
-        str(provider.value): float(total)
-        for provider, total in (
-            await db.execute(
-                select(CostRecord.api_provider, func.sum(CostRecord.cost_usd))
-                .where(in_month)
-                .group_by(CostRecord.api_provider)
-            )
-        ).all()
-    }
-    calls = (await db.execute(select(func.count()).select_from(CostRecord).where(in_month))).scalar_one()
+            .outerjoin(CostRecord, in_month)
+            .where(or_(Student.created_at < end, CostRecord.cost_id.is_not(None)))
+            .group_by(Student.student_id, CostRecord.operation, CostRecord.api_provider)
+        )
+    ).all()
+    per_student: dict[int, float] = {}
+    by_operation: dict[str, float] = {}
+    by_provider: dict[str, float] = {}
+    calls = 0
+    for student_id, operation, provider, cost, count in rows:
+        per_student[student_id] = per_student.get(student_id, 0.0) + float(cost)
+        if operation is not None:
+            by_operation[operation.value] = by_operation.get(operation.value, 0.0) + float(cost)
+            by_provider[provider.value] = by_provider.get(provider.value, 0.0) + float(cost)
+        calls += int(count)
+    costs = list(per_student.values())
     active = (
         await db.execute(
             select(func.count(func.distinct(PracticeSession.student_id))).where(
@@ -124,7 +129,7 @@ async def monthly_report(db: AsyncSession, month: str) -> CostReport:
         over_budget=sum(cost > budget for cost in costs),
         by_operation=by_operation,
         by_provider=by_provider,
-        calls=int(calls),
+        calls=calls,
     )
 
 

@@ -120,9 +120,11 @@ def test_month_bounds_and_percentile() -> None:
 
 
 async def test_monthly_report(db: DarsSession) -> None:
-    a = await make_student(db)
-    b = await make_student(db)
-    await make_student(db)  # a student who cost nothing still counts
+    registered = datetime(2026, 11, 2, tzinfo=UTC)  # the month's own clock, not today's
+    a = await make_student(db, created_at=registered)
+    b = await make_student(db, created_at=registered)
+    await make_student(db, created_at=registered)  # a student who cost nothing still counts
+    await make_student(db, created_at=datetime(2026, 12, 1, tzinfo=UTC))  # registered after: not November's
     for student, cost, operation in (
         (a, 0.03, "hint_generation"),
         (a, 0.09, "answer_evaluation"),
@@ -158,3 +160,27 @@ async def test_monthly_report(db: DarsSession) -> None:
     assert report.by_provider == pytest.approx({"claude": 0.14})
     text = format_report(report)
     assert "OVER TARGET" in text and "students over budget: 1" in text
+
+
+async def test_a_spender_registered_after_the_month_still_counts_in_it(db: DarsSession) -> None:
+    """Total, per-student figures and by-operation rows agree whatever the student's created_at."""
+    late = await make_student(db, created_at=datetime(2026, 12, 3, tzinfo=UTC))
+    early = await make_student(db, created_at=datetime(2026, 10, 1, tzinfo=UTC))
+    for student, cost, operation in ((late, 0.05, "hint_generation"), (late, 0.09, "answer_evaluation")):
+        db.add(
+            CostRecord(
+                student_id=student.student_id,
+                operation=operation,
+                api_provider="claude",
+                cost_usd=cost,
+                recorded_at=NOW,
+            )
+        )
+    await db.flush()
+    report = await monthly_report(db, "2026-11")
+    assert report.students == 2 and report.calls == 2
+    assert report.total_usd == pytest.approx(0.14)
+    assert sum(report.by_operation.values()) == pytest.approx(report.total_usd)
+    assert sum(report.by_provider.values()) == pytest.approx(report.total_usd)
+    assert report.max_usd == pytest.approx(0.14) and report.median_usd == pytest.approx(0.0)
+    assert early.student_id != late.student_id

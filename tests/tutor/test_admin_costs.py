@@ -29,7 +29,9 @@ async def client(committed: None) -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_the_monthly_report_as_json(client: httpx.AsyncClient) -> None:
     async with get_session() as db:
-        students = [Student(telegram_id=5_100_000_000 + i, name=f"S{i}", grade=7) for i in range(2)]
+        students = [
+            Student(telegram_id=5_100_000_000 + i, name=f"S{i}", grade=7, created_at=T0) for i in range(2)
+        ]
         db.add_all(students)
         await db.flush()
         for cost, operation in ((0.004, "hint_generation"), (0.001, "answer_evaluation")):
