@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import multiprocessing
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -23,6 +24,7 @@ from src.bot.webhook import router as telegram_router
 from src.bot.webhook import telegram_lifespan
 from src.config import Environment, get_settings
 from src.database import check_connection, dispose_engine
+from src.embedded_db import stop_embedded_servers
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,10 @@ def make_lifespan(
                 with contextlib.suppress(asyncio.CancelledError):
                     await expiry
             await dispose_engine()
+            if multiprocessing.parent_process() is not None:
+                # A uvicorn worker (--workers N, --reload) exits through os._exit, skipping atexit: leave the
+                # embedded PostgreSQL here, or it would be left running once every worker is gone.
+                stop_embedded_servers()
 
     return lifespan
 
