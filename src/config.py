@@ -96,6 +96,26 @@ class Settings(BaseSettings):
         default=25.0, gt=0, le=1000, description="Messages per second the bot sends across all chats."
     )
 
+    dars_cors_origins: str = Field(
+        default="",
+        description="Web origins (scheme://host[:port]) a browser may call the API from, comma-separated.",
+    )
+
+    @field_validator("dars_cors_origins")
+    @classmethod
+    def _valid_cors_origins(cls, value: str) -> str:
+        origins = [origin.strip() for origin in value.split(",") if origin.strip()]
+        for origin in origins:
+            # An origin is exactly what a browser sends in `Origin`: no path, no trailing slash, no wildcard
+            # (a Mini App's page has one origin; "*" would let any site call with a student's initData).
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.org")
+        return ",".join(origins)
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [origin for origin in self.dars_cors_origins.split(",") if origin]
+
     @field_validator("database_url")
     @classmethod
     def _asyncpg_url(cls, value: str | None) -> str | None:

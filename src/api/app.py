@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from src.answers.check import check_answer
 from src.api import admin, admin_costs, sessions, students
 from src.api.body_limit import BodyLimit
+from src.api.docs import install_docs
 from src.api.errors import install_error_handlers
 from src.api.expiry import expire_periodically
 from src.api.route_table import dispatch_by_table
@@ -29,8 +31,6 @@ from src.embedded_db import stop_embedded_servers
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """
-Daily maths practice for grade 6-8 students in Bangladesh, in Bengali and English.
-
 **Students** call from the Telegram Mini App with `Authorization: tma <initData>` (the raw
 `Telegram.WebApp.initData`, checked against the bot token and its age). **Operators** use
 `Authorization: Bearer <ADMIN_TOKEN>` on the `/admin` routes.
@@ -99,9 +99,21 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=make_lifespan(expiry_interval_seconds),
+        docs_url=None,  # served by install_docs, from this server rather than a CDN
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    if origins := get_settings().cors_origins:
+        # A Mini App is a page on its own origin calling with `Authorization: tma …`: the browser asks first
+        # (a preflight), and only the origins named in DARS_CORS_ORIGINS are allowed. No cookies are used.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=86400,  # one preflight a day per route, not one per call on a thin data plan
+        )
 
     @app.get(
         "/health",
@@ -119,4 +131,5 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(admin_costs.router)
     app.include_router(telegram_router)
+    install_docs(app)
     return app
