@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
@@ -104,6 +105,9 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    # A student pays for every byte: answers over 500 bytes go gzipped to clients that accept it (browsers,
+    # the Mini App).
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     if origins := get_settings().cors_origins:
         # A Mini App is a page on its own origin calling with `Authorization: tma …`: the browser asks first
         # (a preflight), and only the origins named in DARS_CORS_ORIGINS are allowed. No cookies are used.

@@ -250,18 +250,15 @@ class HintOut(BaseModel):
         )
 
 
-class ProblemOut(BaseModel):
+class ProblemState(BaseModel):
+    """Where one problem of a session stands: what changes while the student works on it, without its texts
+    (a client already has them from `current_problem` or `next_problem`; a student pays for every byte)."""
+
     problem_id: int
     position: int = Field(description="1-based place in the session.")
-    topic: str
-    topic_text: Text = Field(
-        description="The topic as a student reads it (the textbook chapter's name in `bn`)."
-    )
-    difficulty: int
-    question: Text
     attempts: int
     attempts_left: int
-    hints: list[HintOut] = Field(description="Hints shown so far, in ladder order.")
+    hints_used: int = Field(description="Hints shown so far.")
     hints_left: int
     finished: bool = Field(description="Solved, skipped, or out of attempts.")
     solved: bool
@@ -272,24 +269,48 @@ class ProblemOut(BaseModel):
     )
 
     @classmethod
+    def state_of(cls, progress: ProblemProgress) -> dict[str, Any]:
+        problem = progress.problem
+        return {
+            "problem_id": problem.problem_id,
+            "position": progress.position,
+            "attempts": progress.attempts,
+            "attempts_left": progress.attempts_left,
+            "hints_used": len(progress.hints),
+            "hints_left": 0 if progress.finished else max(0, MAX_HINTS - len(progress.hints)),
+            "finished": progress.finished,
+            "solved": progress.solved,
+            "skipped": progress.skipped,
+            "answer": problem.answer if progress.finished else None,
+            "answer_text": Text.of_answer(problem.answer) if progress.finished else None,
+        }
+
+    @classmethod
+    def of(cls, progress: ProblemProgress) -> ProblemState:
+        return cls(**cls.state_of(progress))
+
+
+class ProblemOut(ProblemState):
+    """A problem in full: its state, the question in both languages and the hints shown so far."""
+
+    topic: str
+    topic_text: Text = Field(
+        description="The topic as a student reads it (the textbook chapter's name in `bn`)."
+    )
+    difficulty: int
+    question: Text
+    hints: list[HintOut] = Field(description="Hints shown so far, in ladder order.")
+
+    @classmethod
     def of(cls, progress: ProblemProgress) -> ProblemOut:
         problem = progress.problem
         return cls(
-            problem_id=problem.problem_id,
-            position=progress.position,
+            **cls.state_of(progress),
             topic=problem.topic,
             topic_text=Text.of_topic(problem.topic),
             difficulty=problem.difficulty,
             question=Text(en=problem.question_en, bn=problem.question_bn),
-            attempts=progress.attempts,
-            attempts_left=progress.attempts_left,
             hints=[HintOut.of(hint) for hint in progress.hints],
-            hints_left=0 if progress.finished else max(0, MAX_HINTS - len(progress.hints)),
-            finished=progress.finished,
-            solved=progress.solved,
-            skipped=progress.skipped,
-            answer=problem.answer if progress.finished else None,
-            answer_text=Text.of_answer(problem.answer) if progress.finished else None,
         )
 
 
@@ -305,6 +326,7 @@ _PROBLEM_EXAMPLE: dict[str, Any] = {
     },
     "attempts": 1,
     "attempts_left": 2,
+    "hints_used": 1,
     "hints": [
         {
             "hint_number": 1,
@@ -321,26 +343,24 @@ _PROBLEM_EXAMPLE: dict[str, Any] = {
 }
 
 
-class SessionOut(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "session_id": 301,
-                    "status": "in_progress",
-                    "started_at": "2026-05-01T04:00:00Z",
-                    "expires_at": "2026-05-01T04:30:00Z",
-                    "completed_at": None,
-                    "resumed": True,
-                    "problems_total": 5,
-                    "problems_correct": 1,
-                    "total_time_seconds": 0,
-                    "current_problem": _PROBLEM_EXAMPLE,
-                    "problems": [_PROBLEM_EXAMPLE],
-                }
-            ]
-        }
-    )
+_STATE_EXAMPLE = {key: _PROBLEM_EXAMPLE[key] for key in ProblemState.model_fields}
+
+_SESSION_EXAMPLE: dict[str, Any] = {
+    "session_id": 301,
+    "status": "in_progress",
+    "started_at": "2026-05-01T04:00:00Z",
+    "expires_at": "2026-05-01T04:30:00Z",
+    "completed_at": None,
+    "resumed": True,
+    "problems_total": 5,
+    "problems_correct": 1,
+    "total_time_seconds": 0,
+    "current_problem": _PROBLEM_EXAMPLE,
+}
+
+
+class SessionFields(BaseModel):
+    """What every view of a session says, whatever it shows of its problems."""
 
     session_id: int
     status: Literal["in_progress", "completed", "abandoned"]
@@ -352,27 +372,54 @@ class SessionOut(BaseModel):
     problems_correct: int = Field(description="Problems solved so far.")
     total_time_seconds: int = Field(description="Set when the session completes.")
     current_problem: ProblemOut | None = Field(
-        description="The first unfinished problem; null once the session is completed or abandoned."
+        description="The first unfinished problem, in full; null once the session is completed or abandoned."
     )
+
+    @staticmethod
+    def fields_of(view: SessionView) -> dict[str, Any]:
+        session: PracticeSession = view.session
+        current = view.current if session.status == SessionStatus.IN_PROGRESS else None
+        return {
+            "session_id": session.session_id,
+            "status": session.status.value,
+            "started_at": session.date,
+            "expires_at": session.expires_at,
+            "completed_at": session.completed_at,
+            "resumed": view.resumed,
+            "problems_total": len(view.problems),
+            "problems_correct": view.solved_count,
+            "total_time_seconds": session.total_time_seconds,
+            "current_problem": ProblemOut.of(current) if current is not None else None,
+        }
+
+
+class SessionOut(SessionFields):
+    """A session with every problem in full (questions, hints, answers once finished): to review it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [_SESSION_EXAMPLE | {"problems": [_PROBLEM_EXAMPLE]}]}
+    )
+
     problems: list[ProblemOut]
 
     @classmethod
     def of(cls, view: SessionView) -> SessionOut:
-        session: PracticeSession = view.session
-        current = view.current if session.status == SessionStatus.IN_PROGRESS else None
-        return cls(
-            session_id=session.session_id,
-            status=session.status.value,
-            started_at=session.date,
-            expires_at=session.expires_at,
-            completed_at=session.completed_at,
-            resumed=view.resumed,
-            problems_total=len(view.problems),
-            problems_correct=view.solved_count,
-            total_time_seconds=session.total_time_seconds,
-            current_problem=ProblemOut.of(current) if current is not None else None,
-            problems=[ProblemOut.of(progress) for progress in view.problems],
-        )
+        return cls(**cls.fields_of(view), problems=[ProblemOut.of(progress) for progress in view.problems])
+
+
+class SessionStartOut(SessionFields):
+    """Today's session as practice needs it: the current problem in full, the others by their state only
+    (each comes in full as `next_problem` when the one before it is finished)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [_SESSION_EXAMPLE | {"problems": [_STATE_EXAMPLE]}]}
+    )
+
+    problems: list[ProblemState]
+
+    @classmethod
+    def of(cls, view: SessionView) -> SessionStartOut:
+        return cls(**cls.fields_of(view), problems=[ProblemState.of(progress) for progress in view.problems])
 
 
 class SubmitAnswer(Body):
@@ -441,7 +488,7 @@ class AnswerOut(BaseModel):
                     "mistake": "other",
                     "attempts_left": 0,
                     "problem_finished": True,
-                    "problem": _PROBLEM_EXAMPLE
+                    "problem": _STATE_EXAMPLE
                     | {
                         "attempts": 3,
                         "attempts_left": 0,
@@ -481,11 +528,14 @@ class AnswerOut(BaseModel):
     mistake: Mistake | None = Field(description="The kind of a wrong answer, when recognisable.")
     attempts_left: int
     problem_finished: bool
-    problem: ProblemOut = Field(description="The problem answered, after this answer.")
+    problem: ProblemState = Field(description="Where the problem answered stands after this answer.")
     reveal: Reveal | None = Field(description="Set when the problem just ended unsolved.")
     session_status: Literal["in_progress", "completed", "abandoned"]
     session_finished: bool
-    next_problem: ProblemOut | None
+    next_problem: ProblemOut | None = Field(
+        description="The problem now current, in full, when the one answered just finished; null while the "
+        "same problem goes on (its state is `problem`) and once the session is over."
+    )
     summary: CompletionSummary | None = Field(description="Set when this answer completed the session.")
 
     @classmethod
@@ -512,11 +562,11 @@ class AnswerOut(BaseModel):
             mistake=outcome.check.mistake,
             attempts_left=progress.attempts_left,
             problem_finished=progress.finished,
-            problem=ProblemOut.of(progress),
+            problem=ProblemState.of(progress),
             reveal=Reveal.of(progress.problem) if progress.finished and not progress.solved else None,
             session_status=session.status.value,
             session_finished=outcome.session_completed,
-            next_problem=ProblemOut.of(current) if current is not None else None,
+            next_problem=ProblemOut.of(current) if current is not None and progress.finished else None,
             summary=summary,
         )
 

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Path, Response, status
 from src.api.dependencies import CurrentStudentId, Db, Hints, Judge, Now
 from src.api.errors import error_responses
 from src.api.planned import PlannedRoute
-from src.api.schemas import MAX_ID, AnswerOut, HintResponse, ProblemRef, SessionOut, SubmitAnswer
+from src.api.schemas import (
+    MAX_ID,
+    AnswerOut,
+    HintResponse,
+    ProblemRef,
+    SessionOut,
+    SessionStartOut,
+    SubmitAnswer,
+)
 from src.practice import service
 
 router = APIRouter(
@@ -27,18 +35,19 @@ SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The session's id."
     summary="Start or resume today's session",
     description="Resumes the session in progress; after today's session is completed, returns it again "
     "(one session a local day). Otherwise starts a new one of five problems, expiring in 30 minutes. "
-    "201 when a new session was started, 200 when an existing one is returned.",
+    "201 when a new session was started, 200 when an existing one is returned. The current problem comes "
+    "in full, the others by their state (`GET /sessions/{id}` shows every problem in full).",
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": SessionOut, "description": "An existing session (resumed, or completed today)"},
+        200: {"model": SessionStartOut, "description": "An existing session (resumed, or completed today)"},
         **error_responses(404),
     },
 )
-async def start_today(student_id: CurrentStudentId, db: Db, now: Now, response: Response) -> SessionOut:
+async def start_today(student_id: CurrentStudentId, db: Db, now: Now, response: Response) -> SessionStartOut:
     view = await service.start_daily_session(db, student_id, now=now)
     if view.resumed:
         response.status_code = status.HTTP_200_OK
-    return SessionOut.of(view)
+    return SessionStartOut.of(view)
 
 
 @router.get(

@@ -93,3 +93,13 @@ async def test_docs_load_every_asset_from_this_server() -> None:
                 assert url.startswith("/"), f"{page} loads {url} from another site"
                 asset = await client.get(url)
                 assert asset.status_code == 200 and asset.content, url
+
+
+async def test_large_answers_are_gzipped_for_clients_that_accept_it() -> None:
+    async for client in _client(create_app(expiry_interval_seconds=0)):
+        spec = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+        assert spec.headers["content-encoding"] == "gzip" and spec.json()["openapi"]
+        plain = await client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        small = await client.get("/health", headers={"Accept-Encoding": "gzip"})
+        assert "content-encoding" not in small.headers  # under 500 bytes: not worth a header

@@ -57,12 +57,16 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert [p["position"] for p in session["problems"]] == [1, 2, 3, 4, 5]
     assert all(p["answer"] is None for p in session["problems"])  # never an unfinished problem's answer
     assert all(p["answer_text"] is None for p in session["problems"])
-    assert all(p["question"]["en"] and p["question"]["bn"] for p in session["problems"])
-    for problem in session["problems"]:  # the topic as the textbook names it, for a Bengali reader
+    # Lean: the current problem in full, the others by their state only (no texts sent twice).
+    assert all("question" not in p and "hints" not in p for p in session["problems"])
+    full = (await client.get(f"/sessions/{sid}", headers=me(701))).json()["problems"]
+    assert all(p["question"]["en"] and p["question"]["bn"] for p in full)
+    for problem in full:  # the topic as the textbook names it, for a Bengali reader
         assert problem["topic_text"] == {"en": problem["topic"], "bn": BENGALI_TOPICS[problem["topic"]]}
     ids = [p["problem_id"] for p in session["problems"]]
     assert session["current_problem"]["problem_id"] == ids[0]
     assert session["current_problem"]["attempts_left"] == 3
+    assert session["current_problem"]["question"] == full[0]["question"]
 
     # Problem 1: a hint, a wrong answer, then the right one.
     hint = await client.post(f"/sessions/{sid}/hints", json={"problem_id": ids[0]}, headers=me(701))
@@ -81,8 +85,9 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
         2,
     )
     assert wrong["problem_finished"] is False and wrong["reveal"] is None
-    assert wrong["problem"]["answer"] is None
-    assert wrong["next_problem"]["problem_id"] == ids[0]
+    assert wrong["problem"]["answer"] is None and wrong["problem"]["problem_id"] == ids[0]
+    assert wrong["problem"]["hints_used"] == 1 and "question" not in wrong["problem"]
+    assert wrong["next_problem"] is None  # the same problem goes on: nothing new to send
     right = await answer(api, 701, sid, answers[ids[0]], ids[0])
     assert (right["verdict"], right["correct"], right["problem_finished"]) == ("correct", True, True)
     assert right["problem"]["solved"] is True and right["problem"]["attempts"] == 2
@@ -91,6 +96,7 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert right["problem"]["answer_text"] == shown and shown["bn"] != shown["en"]
     assert right["reveal"] is None  # solved problems need no reveal
     assert right["next_problem"]["problem_id"] == ids[1]
+    assert right["next_problem"]["question"] == full[1]["question"]  # the next one comes in full
     assert right["session_finished"] is False and right["summary"] is None
 
     # Problem 2: skipped; the answer and the last hint are revealed.
