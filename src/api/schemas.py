@@ -17,7 +17,7 @@ from src.content.topics import topic_in
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.models.base import INTEGER_MAX
-from src.practice.progress import Progress, TopicAccuracy
+from src.practice.progress import Progress, TopicProgress
 from src.practice.service import MAX_HINTS, AnswerOutcome, HintOutcome
 from src.practice.views import ProblemProgress, SessionView
 from src.streaks.days import StreakUpdate
@@ -166,14 +166,23 @@ class TopicOut(BaseModel):
     topic_text: Text = Field(
         description="The topic as a student reads it (the textbook chapter's name in `bn`)."
     )
-    attempts: int = Field(description="Answers given (skips are counted separately).")
-    correct: int
+    problems: int = Field(description="Problems met: solved, not solved or skipped (each time one came).")
+    solved: int = Field(description="Problems solved (at any try).")
     skipped: int
-    accuracy: float | None = Field(description="correct / attempts, 0..1; null before the first answer.")
+    solved_share: float | None = Field(description="solved / problems, 0..1; null before the first problem.")
+    attempts: int = Field(description="Answers given (skips are not answers).")
 
     @classmethod
-    def of(cls, topic: TopicAccuracy) -> TopicOut:
-        return cls(topic_text=Text.of_topic(topic.topic), **vars(topic))
+    def of(cls, topic: TopicProgress) -> TopicOut:
+        return cls(
+            topic=topic.topic,
+            topic_text=Text.of_topic(topic.topic),
+            problems=topic.problems,
+            solved=topic.solved,
+            skipped=topic.skipped,
+            solved_share=topic.solved_share,
+            attempts=topic.attempts,
+        )
 
 
 class WeekOut(BaseModel):
@@ -187,25 +196,28 @@ class ProgressOut(BaseModel):
             "examples": [
                 {
                     "student_id": 12,
+                    "problems": 9,
+                    "solved": 6,
+                    "solved_share": 0.6667,
                     "attempts": 14,
-                    "correct": 9,
-                    "accuracy": 0.6429,
                     "topics": [
                         {
                             "topic": "Fractions",
                             "topic_text": {"en": "Fractions", "bn": "ভগ্নাংশ"},
-                            "attempts": 6,
-                            "correct": 5,
+                            "problems": 4,
+                            "solved": 4,
                             "skipped": 0,
-                            "accuracy": 0.8333,
+                            "solved_share": 1.0,
+                            "attempts": 6,
                         },
                         {
                             "topic": "Ratio",
                             "topic_text": {"en": "Ratio", "bn": "অনুপাত"},
-                            "attempts": 8,
-                            "correct": 4,
+                            "problems": 5,
+                            "solved": 2,
                             "skipped": 1,
-                            "accuracy": 0.5,
+                            "solved_share": 0.4,
+                            "attempts": 8,
                         },
                     ],
                     "weeks": [{"week_start": "2026-04-27", "sessions_completed": 4}],
@@ -215,9 +227,10 @@ class ProgressOut(BaseModel):
     )
 
     student_id: int
-    attempts: int
-    correct: int
-    accuracy: float | None
+    problems: int = Field(description="Problems met in all topics.")
+    solved: int
+    solved_share: float | None = Field(description="solved / problems, 0..1; null before the first problem.")
+    attempts: int = Field(description="Answers given in all topics.")
     topics: list[TopicOut]
     weeks: list[WeekOut] = Field(description="The last 8 local weeks, oldest first.")
 
@@ -225,9 +238,10 @@ class ProgressOut(BaseModel):
     def of(cls, progress: Progress) -> ProgressOut:
         return cls(
             student_id=progress.student_id,
+            problems=progress.problems,
+            solved=progress.solved,
+            solved_share=round(progress.solved / progress.problems, 4) if progress.problems else None,
             attempts=progress.attempts,
-            correct=progress.correct,
-            accuracy=round(progress.correct / progress.attempts, 4) if progress.attempts else None,
             topics=[TopicOut.of(topic) for topic in progress.topics],
             weeks=[WeekOut(**vars(week)) for week in progress.weeks],
         )

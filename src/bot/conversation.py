@@ -176,7 +176,7 @@ async def progress_command(turn: Turn) -> list[Reply]:
     if turn.student is None:
         return _not_registered(turn)
     report = await practice_progress.progress(turn.db, turn.student.student_id, turn.now)
-    topics = [(t.topic, t.correct, t.attempts) for t in report.topics if t.attempts]
+    topics = [(t.topic, t.solved, t.problems) for t in report.topics if t.problems]
     weeks = [w.sessions_completed for w in report.weeks]
     this_week = weeks[-1] if weeks else 0
     last_week = weeks[-2] if len(weeks) > 1 else 0

@@ -451,17 +451,19 @@ def progress(
     this_week: int,
     last_week: int,
 ) -> str:
-    """Accuracy per topic as (topic, correct, answered), and sessions completed this week and last."""
+    """Problems solved per topic as (topic, solved, met), and sessions completed this week and last.
+
+    A problem counts once however many tries it took; a skipped one is met and not solved."""
     if _bn(lang):
         lines = ["📊 তোমার অগ্রগতি", ""]
         if not topics:
             lines.append("এখনো কোনো উত্তর দাওনি। আজকের অনুশীলন দিয়েই শুরু হোক!")
         else:
-            lines.append("বিষয়ভিত্তিক সঠিক উত্তর:")
-            for topic, right, answered in topics:
-                share = round(100 * right / answered) if answered else 0
+            lines.append("বিষয়ভিত্তিক সমাধান করা প্রশ্ন:")
+            for topic, solved, met in topics:
+                share = round(100 * solved / met) if met else 0
                 lines.append(
-                    f"• {topic_in(lang, topic)}: {number(lang, right)}/{number(lang, answered)} "
+                    f"• {topic_in(lang, topic)}: {number(lang, met)}টির মধ্যে {number(lang, solved)}টি "
                     f"({number(lang, share)}%)"
                 )
         lines += [
@@ -474,10 +476,10 @@ def progress(
     if not topics:
         lines.append("No answers yet. Let today's practice be the start!")
     else:
-        lines.append("Correct answers by topic:")
-        for topic, right, answered in topics:
-            share = round(100 * right / answered) if answered else 0
-            lines.append(f"• {topic}: {right}/{answered} ({share}%)")
+        lines.append("Problems solved by topic:")
+        for topic, solved, met in topics:
+            share = round(100 * solved / met) if met else 0
+            lines.append(f"• {topic}: {solved} of {met} ({share}%)")
     lines += ["", f"📅 Practices finished this week: {this_week}", f"📅 Last week: {last_week}"]
     return "\n".join(lines)
 

@@ -1,4 +1,8 @@
-"""A student's progress: accuracy per topic, and completed sessions per local week."""
+"""A student's progress: problems met and solved per topic, and completed sessions per local week.
+
+A topic counts *problems*, not tries: a problem solved at the second try is one problem, solved; a skipped
+one is one problem, met and not solved. Answers given are kept beside (`attempts`) for those who want them.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +24,17 @@ WEEKS = 8
 
 
 @dataclass(frozen=True)
-class TopicAccuracy:
+class TopicProgress:
     topic: str
-    attempts: int  # answers given (skips are not answers)
-    correct: int
+    problems: int  # problems met in sessions: solved, not solved, or skipped (each time it came)
+    solved: int
     skipped: int
-    accuracy: float | None  # correct / attempts; None before the first answer
+    attempts: int  # answers given (skips are not answers)
+
+    @property
+    def solved_share(self) -> float | None:
+        """solved / problems, 0..1; None before the first problem."""
+        return round(self.solved / self.problems, 4) if self.problems else None
 
 
 @dataclass(frozen=True)
@@ -37,45 +46,62 @@ class WeekCount:
 @dataclass(frozen=True)
 class Progress:
     student_id: int
-    topics: list[TopicAccuracy]
+    topics: list[TopicProgress]
     weeks: list[WeekCount]  # oldest first, the current week last
+
+    @property
+    def problems(self) -> int:
+        return sum(t.problems for t in self.topics)
+
+    @property
+    def solved(self) -> int:
+        return sum(t.solved for t in self.topics)
 
     @property
     def attempts(self) -> int:
         return sum(t.attempts for t in self.topics)
 
-    @property
-    def correct(self) -> int:
-        return sum(t.correct for t in self.topics)
-
 
 async def progress(db: AsyncSession, student_id: int, now: datetime) -> Progress:
-    """Accuracy per topic over all the student's answers, and sessions completed in the last 8 weeks."""
+    """Problems met and solved per topic over all the student's sessions, and sessions completed in the last
+    8 weeks."""
     await get_student(db, student_id)  # StudentNotFound for an unknown id
     return Progress(student_id, await _topics(db, student_id), await _weeks(db, student_id, now))
 
 
-async def _topics(db: AsyncSession, student_id: int) -> list[TopicAccuracy]:
+async def _topics(db: AsyncSession, student_id: int) -> list[TopicProgress]:
     skipped = Response.student_answer == SKIPPED
+    # One row per problem met (a session's problem with any response), then counted per topic.
+    met = (
+        select(
+            Problem.topic.label("topic"),
+            func.bool_or(Response.is_correct).label("solved"),
+            func.bool_or(skipped).label("skipped"),
+            func.count().filter(~skipped).label("answers"),
+        )
+        .select_from(Response)
+        .join(PracticeSession, PracticeSession.session_id == Response.session_id)
+        .join(Problem, Problem.problem_id == Response.problem_id)
+        .where(PracticeSession.student_id == student_id)
+        .group_by(Problem.topic, Response.session_id, Response.problem_id)
+        .subquery()
+    )
     rows = (
         await db.execute(
             select(
-                Problem.topic,
-                func.count().filter(~skipped),
-                func.count().filter(~skipped, Response.is_correct),
-                func.count().filter(skipped),
+                met.c.topic,
+                func.count(),
+                func.count().filter(met.c.solved),
+                func.count().filter(met.c.skipped),
+                func.coalesce(func.sum(met.c.answers), 0),
             )
-            .select_from(Response)
-            .join(PracticeSession, PracticeSession.session_id == Response.session_id)
-            .join(Problem, Problem.problem_id == Response.problem_id)
-            .where(PracticeSession.student_id == student_id)
-            .group_by(Problem.topic)
-            .order_by(Problem.topic)
+            .group_by(met.c.topic)
+            .order_by(met.c.topic)
         )
     ).all()
     return [
-        TopicAccuracy(topic, attempts, correct, skips, round(correct / attempts, 4) if attempts else None)
-        for topic, attempts, correct, skips in rows
+        TopicProgress(topic, problems, solved, skips, int(answers))
+        for topic, problems, solved, skips, answers in rows
     ]
 
 
@@ -104,4 +130,4 @@ async def _weeks(db: AsyncSession, student_id: int, now: datetime) -> list[WeekC
     return [WeekCount(start, per_week[start]) for start in starts]
 
 
-__all__ = ["Progress", "TopicAccuracy", "WeekCount", "progress"]
+__all__ = ["Progress", "TopicProgress", "WeekCount", "progress"]

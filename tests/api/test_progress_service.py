@@ -34,7 +34,7 @@ async def test_weeks_follow_the_local_calendar(db: DarsSession) -> None:
     assert [w.sessions_completed for w in weeks] == [0, 0, 0, 0, 0, 0, 1, 1]
 
 
-async def test_topic_accuracy_counts_answers_and_skips_apart(db: DarsSession) -> None:
+async def test_a_topic_counts_problems_not_tries(db: DarsSession) -> None:
     student = await make_student(db)
     other = await make_student(db)
     ratio = await make_problem(db, topic="Ratio")
@@ -58,6 +58,15 @@ async def test_topic_accuracy_counts_answers_and_skips_apart(db: DarsSession) ->
     await db.flush()
     result = await progress(db, student.student_id, NOW)
     by_topic = {t.topic: t for t in result.topics}
-    assert (by_topic["Ratio"].attempts, by_topic["Ratio"].correct, by_topic["Ratio"].accuracy) == (2, 1, 0.5)
-    assert (by_topic["Sets"].attempts, by_topic["Sets"].skipped, by_topic["Sets"].accuracy) == (0, 1, None)
-    assert (result.attempts, result.correct) == (2, 1)
+    # One ratio problem, solved at the second try: 1 of 1, not "1/2 (50%)".
+    ratio_line = by_topic["Ratio"]
+    assert (ratio_line.problems, ratio_line.solved, ratio_line.solved_share, ratio_line.attempts) == (
+        1,
+        1,
+        1.0,
+        2,
+    )
+    # A skipped topic is there too: met, not solved.
+    sets_line = by_topic["Sets"]
+    assert (sets_line.problems, sets_line.solved, sets_line.skipped, sets_line.solved_share) == (1, 0, 1, 0.0)
+    assert (result.problems, result.solved, result.attempts) == (2, 1, 2)

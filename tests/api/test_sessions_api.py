@@ -136,8 +136,11 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     streak = (await client.get("/students/me/streak", headers=me(701))).json()
     assert streak["current"] == 1 and streak["practised_today"] is True and streak["next_milestone"] == 7
     progress = (await client.get("/students/me/progress", headers=me(701))).json()
-    assert (progress["attempts"], progress["correct"]) == (7, 3)
+    # Five problems met: three solved (one at the second try), one skipped, one out of tries; 7 answers.
+    assert (progress["problems"], progress["solved"], progress["attempts"]) == (5, 3, 7)
+    assert progress["solved_share"] == 0.6
     assert sum(t["skipped"] for t in progress["topics"]) == 1
+    assert sum(t["problems"] for t in progress["topics"]) == 5
     assert all(t["topic_text"]["bn"] == BENGALI_TOPICS[t["topic"]] for t in progress["topics"])
     assert progress["weeks"][-1]["sessions_completed"] == 1 and len(progress["weeks"]) == 8
 

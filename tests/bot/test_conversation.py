@@ -101,6 +101,11 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     assert "টানা ১ দিন" in streak and "আজকের অনুশীলন: শেষ ✅" in streak
     [progress] = await bot.say(rahim, "/progress")
     assert "📊 তোমার অগ্রগতি" in progress and "এই সপ্তাহে শেষ করা অনুশীলন: ১টি" in progress
+    # Problems, not tries: the five problems met, three of them solved, whatever the tries or skips.
+    counts = re.findall(r"([০-৯]+)টির মধ্যে ([০-৯]+)টি", progress)
+    digits = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+    assert sum(int(met.translate(digits)) for met, _ in counts) == 5
+    assert sum(int(solved.translate(digits)) for _, solved in counts) == 3
     [done] = await bot.say(rahim, "/practice")
     assert "আজকের অনুশীলন তুমি শেষ করে ফেলেছ" in done and "৩টি সঠিক" in done
 
@@ -148,7 +153,7 @@ async def test_english_conversation_with_a_language_change(bot: Bot, problems: d
     [streak] = await bot.say(maya, "/streak")
     assert streak.startswith("🔥 Your streak: 1 day in a row") and "Next goal: 7 days (6 to go)" in streak
     [progress] = await bot.say(maya, "/progress")
-    assert "Correct answers by topic:" in progress and "(100%)" in progress
+    assert "Problems solved by topic:" in progress and "(100%)" in progress
 
     await bot.say(maya, "/language")
     [switched] = await bot.press(maya, "বাংলা")
