@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from telegram import Update
 from telegram.request import HTTPXRequest
 
+from src.bot import messages
 from src.bot.application import DarsApplication, build_application
 from src.bot.fake import ApiCall, FakeBotApi, FakeStudent
 
@@ -43,6 +44,7 @@ class Screen:
     write: Write
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback_data)
     buttons_message: int | None = None
+    last_text: str = ""
     _seen: int = 0
 
     def show(self, fake: FakeBotApi) -> None:
@@ -52,10 +54,11 @@ class Screen:
 
     def show_call(self, call: ApiCall) -> None:
         if call.method == "sendMessage" and call.message_id is not None:
+            self.last_text = call.text or ""
             self.write(f"\nDars: {call.text}\n")
             if call.buttons:
                 self.buttons, self.buttons_message = call.buttons, call.message_id
-                numbered = "  ".join(f"[{n}] {label}" for n, (label, _) in enumerate(call.buttons, start=1))
+                numbered = "  ".join(f"[{n}] {label}" for n, label, _ in self.numbered())
                 self.write(f"      {numbered}\n")
         elif call.method in ("editMessageText", "editMessageReplyMarkup"):
             if call.params.get("message_id") == self.buttons_message and not call.buttons:
@@ -67,14 +70,23 @@ class Screen:
     def practising(self) -> bool:
         return any(data.startswith(("h:", "s:")) for _, data in self.buttons)
 
+    def numbered(self) -> list[tuple[int, str, str]]:
+        """(number, label, callback_data) of the buttons on screen.
+
+        A problem's buttons keep their numbers, 💡 Hint #1 and Skip #2, also once the hints are used up and
+        only Skip is left: a student who types #1 for a hint must not skip the problem by it."""
+        if self.practising:
+            fixed = {"h": 1, "s": 2}
+            return [(fixed.get(data[:1], 3), label, data) for label, data in self.buttons]
+        return [(n, label, data) for n, (label, data) in enumerate(self.buttons, start=1)]
+
     def pressed(self, line: str) -> str | None:
         """The callback_data of the button this line presses, or None when the line is a message."""
         explicit = line.startswith("#")
         digits = line[1:] if explicit else line
         if not digits.isdigit() or not self.buttons or (self.practising and not explicit):
             return None
-        number = int(digits)
-        return self.buttons[number - 1][1] if 1 <= number <= len(self.buttons) else None
+        return next((data for n, _, data in self.numbered() if n == int(digits)), None)
 
 
 async def ensure_problems() -> None:
@@ -110,6 +122,9 @@ async def chat_session(
 
     try:
         await feed(student.message("/start"))
+        if name and screen.last_text in (messages.welcome_ask_name("bn"), messages.welcome_ask_name("en")):
+            write(f"> {name}\n")  # --name answers the bot's first question, as the student would
+            await feed(student.message(name))
         while (line := await read_line()) is not None:
             line = line.strip()
             if not line:

@@ -29,10 +29,11 @@ async def test_a_terminal_conversation_on_the_real_library(committed: None) -> N
     assert await problem_count() == 280
 
     out: list[str] = []
-    script = lines("Karim", "2", "2", "1", "hint", "#2", "#7", "/streak", "/quit", "never read")
+    # --name answers the name question itself: the first line typed is the class.
+    script = lines("2", "2", "1", "hint", "#2", "#7", "/streak", "/quit", "never read")
     await chat_session(script, out.append, user_id=424242, name="Karim")
     text = run_output(out)
-    assert "প্রথমে বলো তো, তোমার নাম কী?" in text
+    assert "প্রথমে বলো তো, তোমার নাম কী?" in text and "> Karim\n" in text
     assert "[1] ৬ষ্ঠ শ্রেণি  [2] ৭ম শ্রেণি  [3] ৮ম শ্রেণি" in text
     assert "(✅ ৭ম শ্রেণি)" in text and "(✅ English)" in text
     assert "All set, Karim! You are now a Class 7 student on Dars." in text
@@ -60,3 +61,16 @@ def test_numbers_are_answers_while_a_problem_is_open() -> None:
     assert screen.pressed("3") is None  # no such button: a message
     screen.show_call(ApiCall("editMessageReplyMarkup", {"chat_id": 1, "message_id": 10}, 0.0))
     assert screen.buttons == [] and screen.pressed("#1") is None
+
+
+def test_a_problems_buttons_keep_their_numbers_when_the_hints_run_out() -> None:
+    """After the third hint only Skip is left: #1 (typed for a hint) must not skip the problem."""
+    screen = Screen(lambda _: None)
+    screen.show_call(keyboard_message(9, ("💡 Hint 3", "h:1:2:3"), ("Skip", "s:1:2")))
+    assert screen.pressed("#1") == "h:1:2:3" and screen.pressed("#2") == "s:1:2"
+    shown: list[str] = []
+    screen = Screen(shown.append)
+    screen.show_call(keyboard_message(11, ("Skip", "s:1:2")))
+    assert screen.pressed("#1") is None  # no hint button any more: said so, nothing pressed
+    assert screen.pressed("#2") == "s:1:2"
+    assert "[2] Skip" in "".join(shown)
