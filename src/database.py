@@ -1,4 +1,4 @@
-"""CONTRACT: get_engine, get_session, check_connection (../shared/spec/database-schema.md).
+"""CONTRACT: get_engine, get_session, check_connection (docs/database-schema.md).
 
 `get_session` works both ways the spec uses it: `async with get_session() as db:` and
 `db: AsyncSession = Depends(get_session)`. Either way the session commits when the block (or request)

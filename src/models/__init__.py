@@ -1,4 +1,4 @@
-"""The data layer's ORM models (contract: ../shared/spec/database-schema.md)."""
+"""The data layer's ORM models (contract: docs/database-schema.md)."""
 
 from src.models.ai_hint import AiHint
 from src.models.base import Base

@@ -81,7 +81,11 @@ async def register_student(
         "grade": _check_grade(grade),
         "language": _check_language(language),
     }
-    # ON CONFLICT DO NOTHING: of two concurrent registrations, the second waits and then gets no row.
+    # Asked first because an INSERT takes the next student id before it meets the conflict: a duplicate
+    # registration would use one up. ON CONFLICT DO NOTHING still settles a race between two concurrent
+    # registrations (the second waits, then gets no row), at the cost of an id only then.
+    if await find_by_telegram_id(db, telegram_id) is not None:
+        raise AlreadyRegistered("this Telegram account is already registered", telegram_id=telegram_id)
     student_id = (
         await db.execute(
             insert(Student)

@@ -38,6 +38,14 @@ async def test_register_twice_is_409(api: Api, register: Register) -> None:
     assert assert_error(response, 409, "already_registered") == {"telegram_id": 603}
 
 
+async def test_a_refused_duplicate_uses_up_no_student_id(api: Api) -> None:
+    first = (await api.client().post("/students", json={"grade": 7}, headers=api.student(611))).json()
+    again = await api.client().post("/students", json={"grade": 7}, headers=api.student(611))
+    assert again.status_code == 409
+    second = (await api.client().post("/students", json={"grade": 7}, headers=api.student(612))).json()
+    assert second["student_id"] == first["student_id"] + 1  # ids 3 then 5 before
+
+
 async def test_concurrent_registrations_make_one_student(api: Api) -> None:
     async def attempt() -> int:
         response = await api.client().post("/students", json={"grade": 7}, headers=api.student(604))
