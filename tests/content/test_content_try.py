@@ -1,0 +1,137 @@
+"""The library's form problems (issue 19, review section 1) through `dars content try`'s code path."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from src.cli import main
+from src.content.library import LibraryProblem, read_library
+from src.content.trying import try_answer
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+# (problem, the right value in another form: often the question typed back)
+OTHER_FORMS = [
+    (6020, "84/126"),
+    (6021, "22/24"),
+    (6039, "18/27"),
+    (6045, "16/30"),
+    (7001, "2/24"),
+    (7003, "-60/72"),
+    (7005, "10/48"),
+    (7008, "-8/30"),
+    (8057, "10/16"),
+    (6020, "0.666"),  # not the value: stays wrong (below)
+    (6022, "4 3/5"),
+    (6023, "31/12"),
+    (6025, "15/2"),
+    (6029, "11/8"),
+    (7007, "127/20"),
+    (7090, "8/5"),
+    (6032, "7/20"),
+    (6035, "1429/100"),
+    (7002, "-107/10"),
+    (7076, "47/20"),
+    (7089, "7/2"),
+    (8023, "3/2"),
+    (8087, "31/2"),
+    (8090, "64/10"),
+    (8091, "184/5"),
+    (7030, "(x+5)^2"),
+    (7031, "(3m-2)^2"),
+    (7035, "(2x+3y)(2x-3y)"),
+    (8026, "(2x+5)^2"),
+    (8028, "(3x-2y)^2"),
+    (8029, "(x+3)^3"),
+    (8030, "(2a-b)^3"),
+    (6068, "5x + 3x - 2x"),
+    (6071, "(4a + 3b - 2) + (2a - 5b + 7)"),
+    (6073, "2(3m + 3)"),
+    (6074, "3(2x - 5) - 2(x - 4)"),
+    (6076, "3(x + x - 4)"),
+    (7037, "(3p+2)^2 + (3p-2)^2"),
+    (7038, "(x+4)^2 - x^2"),
+    (7047, "(m^2+11m+28)/(m+7)"),
+]
+
+
+@cache
+def library() -> dict[int, LibraryProblem]:
+    read = read_library()
+    assert not read.faults
+    return {p.id: p for p in read.problems}
+
+
+@pytest.mark.parametrize(("problem_id", "text"), [case for case in OTHER_FORMS if case[1] != "0.666"])
+def test_the_right_value_in_another_form_is_no_attempt(problem_id: int, text: str) -> None:
+    problem = library()[problem_id]
+    assert problem.form is not None
+    outcome = try_answer(problem, text)
+    assert (outcome["verdict"], outcome["uses_attempt"], outcome["form"]) == (
+        "wrong_form",
+        False,
+        problem.form,
+    )
+    assert outcome["feedback_en"].startswith("👍 Right value! Now")
+    assert outcome["feedback_bn"].startswith("👍 ঠিক মান! এবার")
+    assert try_answer(problem, problem.answer)["verdict"] == "correct"
+
+
+def test_a_wrong_value_stays_wrong_whatever_the_form() -> None:
+    outcome = try_answer(library()[6020], "0.666")
+    assert (outcome["verdict"], outcome["uses_attempt"]) == ("wrong", True)
+
+
+def _fraction_problems() -> list[LibraryProblem]:
+    return [p for p in library().values() if p.form is not None and p.form.value == "lowest_terms"]
+
+
+@SETTINGS
+@given(st.data(), st.integers(min_value=1, max_value=12), st.integers(min_value=-50, max_value=50))
+def test_a_fraction_is_never_wrong_unreduced_and_never_right_with_another_value(
+    data: st.DataObject, factor: int, shift: int
+) -> None:
+    problem = data.draw(st.sampled_from(_fraction_problems()))
+    value = Fraction(problem.answer)
+    unreduced = f"{value.numerator * factor}/{value.denominator * factor}"
+    verdict = try_answer(problem, unreduced)["verdict"]
+    assert verdict == ("correct" if factor == 1 else "wrong_form")
+    other = value + Fraction(shift, value.denominator * factor)
+    if shift:
+        text = f"{other.numerator * factor}/{other.denominator * factor}"
+        assert try_answer(problem, text)["verdict"] not in ("correct", "wrong_form"), text
+
+
+@SETTINGS
+@given(st.data(), st.integers(min_value=1, max_value=9))
+def test_a_mixed_number_written_improper_is_never_wrong(data: st.DataObject, factor: int) -> None:
+    problem = data.draw(st.sampled_from([p for p in library().values() if p.answer_kind == "mixed"]))
+    whole, fraction = problem.answer.split()
+    value = int(whole) + Fraction(fraction)
+    improper = f"{value.numerator * factor}/{value.denominator * factor}"
+    assert try_answer(problem, improper)["verdict"] == "wrong_form"
+    assert try_answer(problem, f"{whole} {fraction}")["verdict"] == "correct"
+
+
+def test_the_command_prints_one_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "try", "7007", "127/20", "--json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert {"verdict", "mistake", "misconception", "feedback_en", "feedback_bn"} <= set(outcome)
+    assert outcome["verdict"] == "wrong_form" and outcome["form"] == "mixed_number"
+
+
+def test_the_command_for_a_person_and_for_an_unknown_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "try", "7007", "6 7/20"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("correct (high confidence, uses an attempt)")
+    assert "en: ✅ Exactly right! Well done." in out and "bn: ✅ একদম ঠিক!" in out
+    assert main(["content", "try", "999", "1"]) == 1
+    assert "no problem 999" in capsys.readouterr().err
