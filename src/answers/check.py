@@ -18,7 +18,7 @@ from src.answers.errors import ReadError, TooLargeError
 from src.answers.judge import judge
 from src.answers.kinds import AnswerKind, Form
 from src.answers.nonanswer import NonAnswer, classify_non_answer
-from src.answers.read import Reading, read_answer
+from src.answers.read import NUMERIC_KINDS, Reading, read_answer
 from src.answers.result import (
     CheckResult,
     Confidence,
@@ -27,6 +27,7 @@ from src.answers.result import (
     not_an_answer,
     undecided,
 )
+from src.answers.units import UNITS, Unit, student_unit
 
 __all__ = [
     "CheckResult",
@@ -57,6 +58,7 @@ def _check(
     kind: AnswerKind | None,
     form: Form | None,
     mistakes: Sequence[Misconception],
+    unit: str | None,
 ) -> CheckResult:
     reason = classify_non_answer(student_text)
     if reason is not None:
@@ -71,7 +73,8 @@ def _check(
     glued = _GLUED_ABBREVIATION.match(student_text)
     if glued is not None:
         texts.append(f"{glued.group(1)}. {student_text[glued.end() :]}")
-    results = [_judged(text, kind, expected, form, mistakes) for text in texts]
+    asked = UNITS.get(unit) if unit is not None and kind in NUMERIC_KINDS else None
+    results = [_judged(text, kind, expected, form, mistakes, asked) for text in texts]
     return next((r for r in results[1:] if r.verdict is Verdict.CORRECT), results[0])
 
 
@@ -94,16 +97,41 @@ def _matched(reading: Reading, expected: Canonical, mistakes: Sequence[Misconcep
     return None
 
 
+def _in_another_unit(
+    reading: Reading, student_text: str, expected: Canonical, form: Form | None, asked: Unit
+) -> CheckResult | None:
+    """The verdict when the student wrote another unit of the asked quantity (2 hours for 120 minutes)."""
+    written = student_unit(student_text)
+    if written is None or written.quantity != asked.quantity or written.id == asked.id:
+        return None
+    amount = (
+        expected.value
+        * sympy.Rational(asked.factor.numerator * written.factor.denominator)
+        / (sympy.Rational(asked.factor.denominator * written.factor.numerator))
+    )
+    converted = judge(reading, dataclasses.replace(expected, value=amount, display="\x00"), form)
+    if converted.verdict is Verdict.CORRECT:
+        return dataclasses.replace(
+            converted, verdict=Verdict.WRONG_FORM, mistake=Mistake.WRONG_FORM, unit=asked.id
+        )
+    as_typed = judge(reading, expected, form)
+    if as_typed.verdict in (Verdict.CORRECT, Verdict.WRONG_FORM):  # 120 hours for 120 minutes
+        return dataclasses.replace(as_typed, verdict=Verdict.WRONG, mistake=Mistake.OTHER, form=None)
+    return as_typed
+
+
 def _judged(
     student_text: str,
     kind: AnswerKind,
     expected: Canonical,
     form: Form | None,
     mistakes: Sequence[Misconception],
+    asked: Unit | None = None,
 ) -> CheckResult:
     try:
         reading = read_answer(student_text, kind)
-        result = judge(reading, expected, form)
+        other_unit = None if asked is None else _in_another_unit(reading, student_text, expected, form, asked)
+        result = other_unit if other_unit is not None else judge(reading, expected, form)
         if result.verdict is Verdict.WRONG and mistakes:
             misconception = _matched(reading, expected, mistakes)
             if misconception is not None:
@@ -122,16 +150,18 @@ def check_answer(
     *,
     form: Form | None = None,
     mistakes: Sequence[Misconception] = (),
+    unit: str | None = None,
 ) -> CheckResult:
     """Judge `student_text` against the library's `canonical` answer (kind inferred when None).
 
     CORRECT/WRONG come with a confidence and, for WRONG, a mistake category and (when the answer is one
-    of `mistakes`' values) its misconception; the right value not in the asked `form` is WRONG_FORM;
+    of `mistakes`' values) its misconception; the right value not in the asked `form`, or the right
+    amount in another `unit` of its quantity (src/answers/units.py) is WRONG_FORM;
     requests, greetings and questions are NOT_AN_ANSWER; attempts the rules cannot read are UNDECIDED
     for the AI step to judge.
     """
     try:
-        return _check(student_text, canonical, kind, form, mistakes)
+        return _check(student_text, canonical, kind, form, mistakes, unit)
     except Exception:
         # Defence in depth: a bug here must cost an AI call, not a crashed conversation.
         return undecided()

@@ -481,6 +481,7 @@ class AnswerOut(BaseModel):
     non_answer: NonAnswer | None = Field(description="Why the text was not taken as an answer.")
     mistake: Mistake | None = Field(description="The kind of a wrong answer, when recognisable.")
     form: Form | None = Field(None, description="`wrong_form`: the form the problem wants the answer in.")
+    unit: str | None = Field(None, description="`wrong_form`: the unit wanted (`minute`, `sq_m`, `taka`).")
     misconception: str | None = Field(None, description="`wrong`: the common mistake this answer is.")
     feedback: Text | None = Field(
         None, description="What to tell the student: the form wanted, or the mistake."
@@ -517,6 +518,7 @@ class AnswerOut(BaseModel):
             non_answer=outcome.check.non_answer,
             mistake=outcome.check.mistake,
             form=outcome.check.form,
+            unit=outcome.check.unit,
             misconception=outcome.check.misconception,
             feedback=Text(en=outcome.feedback[0], bn=outcome.feedback[1]) if outcome.feedback else None,
             attempts_left=progress.attempts_left,

@@ -13,7 +13,9 @@ from typing import Any
 
 from src.answers.check import CheckResult, Misconception, Verdict
 from src.answers.feedback import form_nudge
-from src.answers.kinds import Form
+from src.answers.kinds import AnswerKind, Form
+from src.answers.read import NUMERIC_KINDS
+from src.answers.units import UNITS, asked_unit, unit_nudge
 from src.content.library import LibraryProblem, MistakeEntry, read_library
 from src.content.solutions import SolutionError, evaluate_solution
 
@@ -21,6 +23,7 @@ from src.content.solutions import SolutionError, evaluate_solution
 @dataclass(frozen=True)
 class Marking:
     form: Form | None = None
+    unit: str | None = None  # the unit the question asks the answer in (src/answers/units.py)
     mistakes: tuple[MistakeEntry, ...] = ()
     values: tuple[Misconception, ...] = field(default=(), repr=False)  # (id, what `wrong` computes)
 
@@ -39,12 +42,23 @@ def marking_of(problem: LibraryProblem) -> Marking:
             values.append((entry.misconception, evaluate_solution(entry.wrong)))
         except SolutionError:
             continue  # the validator reports it; the student is still marked
-    return Marking(problem.form, problem.mistakes, tuple(values))
+    return Marking(problem.form, answer_unit(problem), problem.mistakes, tuple(values))
+
+
+def answer_unit(problem: LibraryProblem) -> str | None:
+    """Taka for a money answer; for another number, the one unit its question asks for, if any."""
+    if problem.answer_kind is AnswerKind.MONEY:
+        return "taka"
+    if problem.answer_kind not in NUMERIC_KINDS:
+        return None
+    asked = asked_unit(problem.question_en)
+    return None if asked is None else asked.id
 
 
 @lru_cache(maxsize=1)
 def _library() -> dict[int, tuple[str, Marking]]:
-    return {p.id: (p.answer, marking_of(p)) for p in read_library().problems if p.form or p.mistakes}
+    marked = ((p, marking_of(p)) for p in read_library().problems)
+    return {p.id: (p.answer, m) for p, m in marked if m != NO_MARKING}
 
 
 def marking_for(problem_id: int, answer: str) -> Marking:
@@ -57,6 +71,8 @@ def marking_for(problem_id: int, answer: str) -> Marking:
 
 def feedback(result: CheckResult, marking: Marking) -> tuple[str, str] | None:
     """(English, Bengali) a student reads about this verdict beyond right/wrong, if any."""
+    if result.verdict is Verdict.WRONG_FORM and result.unit is not None:
+        return unit_nudge(UNITS[result.unit])
     if result.verdict is Verdict.WRONG_FORM and result.form is not None:
         return form_nudge(result.form)
     if result.verdict is Verdict.WRONG and result.misconception is not None:

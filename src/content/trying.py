@@ -18,7 +18,9 @@ MAX_HINTS = 3
 def mark(problem: LibraryProblem, text: str) -> tuple[CheckResult, Marking]:
     """The verdict practice gives `text` as an answer to `problem` (before any AI step)."""
     marking = marking_of(problem)
-    return check_answer(text, problem.answer, form=marking.form, mistakes=marking.values), marking
+    return check_answer(
+        text, problem.answer, form=marking.form, mistakes=marking.values, unit=marking.unit
+    ), marking
 
 
 def _reply(problem: LibraryProblem, text: str, result: CheckResult, marking: Marking, lang: str) -> str:

@@ -303,7 +303,9 @@ async def submit_answer(
     now = now or utcnow()
     view, current = await _open_problem(db, student_id, session_id, now, problem_id)
     marking = marking_for(current.problem.problem_id, current.problem.answer)
-    check = check_answer(text, current.problem.answer, form=marking.form, mistakes=marking.values)
+    check = check_answer(
+        text, current.problem.answer, form=marking.form, mistakes=marking.values, unit=marking.unit
+    )
     if check.verdict is Verdict.UNDECIDED and judge is not None:
         judgement = await judge.judge(db, student_id, session_id, current.problem, text)
         if judgement is not None:

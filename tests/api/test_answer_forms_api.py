@@ -83,3 +83,20 @@ async def test_a_question_is_not_graded(api: Api, register: Register, problem_id
         3,
     )
     assert await _responses() == 0
+
+
+async def test_the_right_amount_in_another_unit_is_told_and_not_recorded(
+    api: Api, register: Register
+) -> None:
+    url, _ = await _session_with(api, register, 6014, 7102)  # the bells ring together after 120 minutes
+    body = await _answer(api, url, 7102, 6014, "২ ঘণ্টা")
+    assert (body["verdict"], body["recorded"], body["unit"], body["attempts_left"]) == (
+        "wrong_form",
+        False,
+        "minute",
+        3,
+    )
+    assert body["feedback"] == {"en": "Right! What is it in minutes?", "bn": "ঠিক! মিনিটে লিখলে কত হবে?"}
+    wrong = await _answer(api, url, 7102, 6014, "3 ঘণ্টা")
+    assert (wrong["verdict"], wrong["recorded"], wrong["attempts_left"]) == ("wrong", True, 2)
+    assert await _responses() == 1

@@ -135,3 +135,58 @@ def test_the_command_for_a_person_and_for_an_unknown_problem(capsys: pytest.Capt
     assert "en: ✅ Exactly right! Well done." in out and "bn: ✅ একদম ঠিক!" in out
     assert main(["content", "try", "999", "1"]) == 1
     assert "no problem 999" in capsys.readouterr().err
+
+
+# (problem, the right amount in another unit of the same quantity, the unit asked)
+OTHER_UNITS = [
+    (6014, "২ ঘণ্টা", "minute"),
+    (6014, "2 hours", "minute"),
+    (7025, "2.5 hours", "minute"),
+    (7025, "২.৫ ঘণ্টা", "minute"),
+    (7076, "2350 m", "km"),
+    (7029, "90000 g", "kg"),
+    (7078, "14600 cm", "m"),
+    (7009, "450000 ml", "l"),
+]
+
+
+@pytest.mark.parametrize(("problem_id", "text", "unit"), OTHER_UNITS)
+def test_the_right_amount_in_another_unit_is_no_attempt(problem_id: int, text: str, unit: str) -> None:
+    outcome = try_answer(library()[problem_id], text)
+    assert (outcome["verdict"], outcome["uses_attempt"], outcome["unit"]) == ("wrong_form", False, unit)
+    assert outcome["feedback_en"].startswith("👍 Right! What is it in ")
+    assert outcome["feedback_bn"].startswith("👍 ঠিক! ") and "লিখলে কত হবে?" in outcome["feedback_bn"]
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "text"),
+    [(6014, "3 hours"), (6014, "120 hours"), (7076, "2.35 m"), (7029, "90 g")],
+)
+def test_a_wrong_amount_in_any_unit_stays_wrong(problem_id: int, text: str) -> None:
+    outcome = try_answer(library()[problem_id], text)
+    assert (outcome["verdict"], outcome["uses_attempt"]) == ("wrong", True), outcome
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "text"), [(6014, "120 minutes"), (6014, "১২০ মিনিট"), (7076, "2.35 km")]
+)
+def test_the_asked_unit_is_right(problem_id: int, text: str) -> None:
+    assert try_answer(library()[problem_id], text)["verdict"] == "correct"
+
+
+@SETTINGS
+@given(st.sampled_from(["second", "minute", "hour", "day"]), st.integers(min_value=1, max_value=500))
+def test_time_in_any_unit_is_never_wrong_when_the_amount_is_right(unit: str, minutes: int) -> None:
+    from src.answers import check_answer
+    from src.answers.units import UNITS
+
+    amount = Fraction(minutes * 60) / UNITS[unit].factor
+    if amount.denominator != 1 and 100 % amount.denominator:
+        return  # not a short decimal: not how anyone writes it
+    typed = str(float(amount)).removesuffix(".0") + f" {UNITS[unit].en}"
+    verdict = check_answer(typed, str(minutes), unit="minute").verdict
+    assert verdict.value == ("correct" if unit == "minute" else "wrong_form"), typed
+    wrong = check_answer(
+        str(float(amount) + 1).removesuffix(".0") + f" {UNITS[unit].en}", str(minutes), unit="minute"
+    )
+    assert wrong.verdict.value == "wrong"
