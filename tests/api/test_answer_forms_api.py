@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from src.content.library import read_library
 from src.content.loader import load_library
 from src.database import get_session
-from src.models import Response
+from src.models import Response, ResponseMisconception
 from tests.api.conftest import Api, Register
 
 
@@ -100,3 +100,29 @@ async def test_the_right_amount_in_another_unit_is_told_and_not_recorded(
     wrong = await _answer(api, url, 7102, 6014, "3 ঘণ্টা")
     assert (wrong["verdict"], wrong["recorded"], wrong["attempts_left"]) == ("wrong", True, 2)
     assert await _responses() == 1
+
+
+async def test_the_common_wrong_answer_is_named_shown_and_kept(api: Api, register: Register) -> None:
+    url, _ = await _session_with(api, register, 7011, 7103)  # profit 60 on a cost price of 240
+    body = await _answer(api, url, 7103, 7011, "20%")  # 60 on the selling price of 300
+    assert (body["verdict"], body["recorded"], body["misconception"], body["attempts_left"]) == (
+        "wrong",
+        True,
+        "profit_on_selling_price",
+        2,
+    )
+    assert body["feedback"] == {
+        "en": "Profit percentage is counted on the cost price, not the selling price.",
+        "bn": "শতকরা লাভ ক্রয়মূল্যের উপর হিসাব করা হয়, বিক্রয়মূল্যের উপর নয়।",
+    }
+    other = await _answer(api, url, 7103, 7011, "30%")  # wrong in no known way
+    assert (other["verdict"], other["misconception"], other["feedback"]) == ("wrong", None, None)
+    async with get_session() as db:
+        rows = (
+            await db.execute(
+                select(Response.student_answer, ResponseMisconception.misconception)
+                .join(ResponseMisconception, isouter=True)
+                .order_by(Response.response_id)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [("20%", "profit_on_selling_price"), ("30%", None)]

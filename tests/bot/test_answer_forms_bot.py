@@ -50,3 +50,15 @@ async def test_the_right_value_in_another_form_gets_a_kind_nudge_in_bengali(bot:
     [hint] = await bot.say(mitu, "কেন?")
     assert hint.startswith("💡 ইঙ্গিত ১/৩:")
     assert await _responses() == 0
+
+
+async def test_the_common_wrong_answer_gets_the_teachers_nudge(bot: Bot) -> None:
+    await _alone(7011)
+    async with get_session() as db:
+        await make_student(db, telegram_id=7203, name="Mitu", grade=7, language="bn")
+    mitu = bot.student(7203, first_name="Mitu")
+    await bot.say(mitu, "/practice")
+    [reply] = await bot.say(mitu, "২০%")
+    assert reply.startswith("❌ এবার হয়নি") and "আরও ২ বার" in reply
+    assert reply.endswith("👉 শতকরা লাভ ক্রয়মূল্যের উপর হিসাব করা হয়, বিক্রয়মূল্যের উপর নয়।")
+    assert await _responses() == 1
