@@ -74,12 +74,67 @@ def check_hints(problem: LibraryProblem) -> Iterator[Finding]:
             yield "hints", f"a hint ({language}) repeats the question"
 
 
+_COMPARISON = re.compile(r"\s*(?:[<>=≤≥≠]|<=|>=|!=)\s*")
+_GROUPED = re.compile(r"(?<=\d)[,\s](?=\d{2,3}\b)")
+
+
+def _written(value: Fraction, kind: AnswerKind) -> str | None:
+    """`value` in the canonical form of `kind`, if it has one."""
+    if kind is AnswerKind.INTEGER:
+        return str(value.numerator) if value.denominator == 1 else None
+    if kind is AnswerKind.FRACTION:
+        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else None
+    if kind is AnswerKind.MIXED:
+        if value.denominator == 1 or abs(value) < 1:
+            return None
+        whole, rest = divmod(abs(value.numerator), value.denominator)
+        return f"{'-' if value < 0 else ''}{whole} {rest}/{value.denominator}"
+    return None
+
+
+def suggested_answer(answer: str, kind: AnswerKind) -> str | None:
+    """What to write instead of an answer its kind cannot read ("write '4000'"), or None if unsure."""
+    if _COMPARISON.fullmatch(answer):
+        return (
+            "a comparison sign fits no answer kind: ask which number is greater (or smaller) and make that "
+            "number the answer"
+        )
+    text = answer.strip() if "/" in answer else _GROUPED.sub("", answer.strip())
+    text = text.replace(" %", "%").removeprefix("+")
+    text = text.replace("৳ ", "৳")
+    if text != answer and text:
+        try:
+            parse_canonical(text, kind)
+        except CanonicalAnswerError:
+            pass
+        else:
+            return f"write {text!r}"
+    number = text.removeprefix("৳").removesuffix("%")
+    try:
+        if re.fullmatch(r"-?\d+ \d+/\d+", number):
+            whole, fraction = number.split()
+            value = abs(int(whole)) + Fraction(fraction)
+            value = -value if whole.startswith("-") else value
+        else:
+            value = Fraction(number)
+    except (ValueError, ZeroDivisionError):
+        return None
+    for candidate in (kind, AnswerKind.INTEGER):
+        written = _written(value, candidate)
+        if written is not None:
+            also = "" if candidate is kind else f" with answer_kind {candidate.value}"
+            return f"write {written!r}{also}"
+    return None
+
+
 def check_answer(problem: LibraryProblem) -> Iterator[Finding]:
     """Answer parses in its kind, the kind is the one the checker infers, and the solution agrees."""
     try:
         answer_value = parse_canonical(problem.answer, problem.answer_kind)
     except CanonicalAnswerError as exc:
-        yield "answer", f"{problem.answer!r} is not a valid {problem.answer_kind} answer: {exc}"
+        instead = suggested_answer(problem.answer, problem.answer_kind)
+        advice = f"; {instead}" if instead else ""
+        yield "answer", f"{problem.answer!r} is not a valid {problem.answer_kind} answer: {exc}{advice}"
         return
     inferred = infer_kind(problem.answer)
     if inferred != problem.answer_kind:

@@ -157,3 +157,27 @@ def test_the_common_wrong_answer_gets_its_nudge(problem: Any, mistake: Any) -> N
     assert outcome["feedback_en"].endswith("👉 " + mistake.nudge_en)
     assert outcome["feedback_bn"].endswith("👉 " + mistake.nudge_bn)
     assert try_answer(problem, problem.answer)["misconception"] is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "advice"),
+    [
+        ("integer", "4,000", "write '4000'"),
+        ("integer", "4 000", "write '4000'"),
+        ("money", "৳4,000", "write '৳4000'"),
+        ("integer", "3/3", "write '1'"),
+        ("fraction", "3/3", "write '1' with answer_kind integer"),
+        ("fraction", "6/8", "write '3/4'"),
+        ("mixed", "1 2/4", "write '1 1/2'"),
+        ("integer", "+5", "write '5'"),
+        ("percent", "25 %", "write '25%'"),
+        ("integer", ">", "a comparison sign fits no answer kind"),
+    ],
+)
+def test_an_answer_as_a_teacher_writes_it_is_told_what_to_write(
+    tmp_path: Path, kind: str, answer: str, advice: str
+) -> None:
+    # Issue 19, point 7: never silence, never an unanswerable problem.
+    faults = faults_for(tmp_path, good_problem(answer_kind=kind, answer=answer, solution="2 + 2"))
+    [fault] = [f for f in faults if f.rule == "answer"]
+    assert advice in fault.message, fault.message
