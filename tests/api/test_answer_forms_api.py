@@ -126,3 +126,14 @@ async def test_the_common_wrong_answer_is_named_shown_and_kept(api: Api, registe
             )
         ).all()
     assert [tuple(row) for row in rows] == [("20%", "profit_on_selling_price"), ("30%", None)]
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "text"), [(6026, "six"), (8068, "ten"), (7086, "forteen"), (8081, "2 hundreds")]
+)
+async def test_english_number_words_are_read(
+    api: Api, register: Register, problem_id: int, text: str
+) -> None:
+    url, _ = await _session_with(api, register, problem_id, 7104)
+    body = await _answer(api, url, 7104, problem_id, text)
+    assert (body["verdict"], body["recorded"]) == ("correct", True)

@@ -190,3 +190,39 @@ def test_time_in_any_unit_is_never_wrong_when_the_amount_is_right(unit: str, min
         str(float(amount) + 1).removesuffix(".0") + f" {UNITS[unit].en}", str(minutes), unit="minute"
     )
     assert wrong.verdict.value == "wrong"
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "text", "verdict"),
+    [
+        (6026, "six", "correct"),
+        (6026, "choy", "correct"),
+        (8068, "ten", "correct"),
+        (8068, "dosh", "correct"),
+        (7086, "forteen", "correct"),
+        (7086, "fourtean", "correct"),
+        (8081, "2 hundreds", "correct"),
+        (8081, "two hunred", "correct"),
+        (6014, "one hundred and twenty minutes", "correct"),
+        (6014, "a hundred and twenty", "correct"),
+        (8068, "tin", "wrong"),  # Banglish 3
+        (8081, "two hundred and one", "wrong"),
+    ],
+)
+def test_english_number_words_on_library_problems(problem_id: int, text: str, verdict: str) -> None:
+    assert try_answer(library()[problem_id], text)["verdict"] == verdict
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "text"),
+    [(6026, "why 6?"), (7086, "how is the answer 14?"), (6020, "২/৩ কেন?"), (7030, "why (x+5)^2?")],
+)
+def test_questions_on_library_problems_get_the_first_hint(problem_id: int, text: str) -> None:
+    problem = library()[problem_id]
+    outcome = try_answer(problem, text)
+    assert (outcome["verdict"], outcome["non_answer"], outcome["uses_attempt"]) == (
+        "not_an_answer",
+        "question",
+        False,
+    )
+    assert outcome["feedback_en"] == f"💡 Hint 1 of 3: {problem.hints[0].en}"
