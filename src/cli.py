@@ -87,10 +87,15 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _content(args: argparse.Namespace) -> int:
-    from src.content.commands import load_command, validate_command
+    from src.content.commands import load_command, try_command, validate_command
 
     if args.action == "validate":
         return validate_command()
+    if args.action == "try":
+        if args.problem_id is None or args.answer is None:
+            print('usage: dars content try PROBLEM_ID "ANSWER" [--json]', file=sys.stderr)
+            return 2
+        return try_command(args.problem_id, args.answer, as_json=args.json)
     return run_async(load_command())
 
 
@@ -157,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
 
     content = commands.add_parser("content", help="the problem library")
-    content.add_argument("action", choices=["validate", "load"])
+    content.add_argument("action", choices=["validate", "load", "try"])
+    content.add_argument("problem_id", nargs="?", type=int, default=None, help="try: a library problem's id")
+    content.add_argument("answer", nargs="?", default=None, help="try: the answer a student types")
+    content.add_argument("--json", action="store_true", help="try: one JSON object")
     content.set_defaults(handler=_content)
 
     sessions = commands.add_parser("sessions", help="practice sessions")

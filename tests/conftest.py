@@ -33,6 +33,7 @@ APP_TABLES = (
     "ai_hints",
     "hint_views",
     "cost_records",
+    "response_misconceptions",
     "responses",
     "streaks",
     "sessions",

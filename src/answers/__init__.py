@@ -9,6 +9,8 @@ from src.answers.canonical import (
 from src.answers.check import (
     CheckResult,
     Confidence,
+    Form,
+    Misconception,
     Mistake,
     NonAnswer,
     Verdict,
@@ -23,6 +25,8 @@ __all__ = [
     "CanonicalAnswerError",
     "CheckResult",
     "Confidence",
+    "Form",
+    "Misconception",
     "Mistake",
     "NonAnswer",
     "Verdict",

@@ -14,6 +14,7 @@ from src.answers.algebra import (
     power_of_ten_ratio,
     proportional,
 )
+from src.answers.asked import holds
 from src.answers.canonical import Canonical
 from src.answers.errors import ReadError
 from src.answers.evaluate import evaluate, symbol
@@ -24,7 +25,7 @@ from src.answers.forms import (
     is_simple_number,
     nonconstant_factors,
 )
-from src.answers.kinds import AnswerKind
+from src.answers.kinds import AnswerKind, Form
 from src.answers.nodes import (
     Name,
     Neg,
@@ -75,6 +76,11 @@ def _wrong(reading: Reading, mistake: Mistake, parsed: str, cap: Confidence) -> 
     return CheckResult(Verdict.WRONG, lowest(reading.extraction, cap), parsed, None, mistake)
 
 
+def _wrong_form(reading: Reading, mistake: Mistake, parsed: str, cap: Confidence, form: Form) -> CheckResult:
+    """The right value, not in the form wanted: the student is told which, and tries again."""
+    return CheckResult(Verdict.WRONG_FORM, lowest(reading.extraction, cap), parsed, None, mistake, form)
+
+
 def _number_mistake(got: Any, expected: Any) -> Mistake:
     if expected != 0 and got == -expected:
         return Mistake.SIGN
@@ -109,11 +115,12 @@ def _unsolved_equation(reading: Reading, relation: Relation, expected: Canonical
     if sympy.degree(difference, x) != 1:
         return undecided(parsed)
     solution = -difference.coeff(x, 0) / difference.coeff(x, 1)
-    mistake = Mistake.NOT_SIMPLIFIED if solution == expected.value else Mistake.OTHER
-    return _wrong(reading, mistake, parsed, Confidence.MEDIUM)
+    if solution == expected.value:
+        return _wrong_form(reading, Mistake.NOT_SIMPLIFIED, parsed, Confidence.MEDIUM, Form.SOLVED)
+    return _wrong(reading, Mistake.OTHER, parsed, Confidence.MEDIUM)
 
 
-def _judge_number(reading: Reading, expected: Canonical) -> CheckResult:
+def _judge_number(reading: Reading, expected: Canonical, form: Form | None) -> CheckResult:
     node, cap = unwrap(reading.node), Confidence.HIGH
     variable: str | None = None
     if isinstance(node, Relation):
@@ -140,11 +147,13 @@ def _judge_number(reading: Reading, expected: Canonical) -> CheckResult:
     exact = render(bare if kind is AnswerKind.PERCENT else node) == expected.display
     if value == expected.value:
         if not is_simple_number(node):
-            return _wrong(reading, Mistake.NOT_SIMPLIFIED, parsed, Confidence.MEDIUM)
+            return _wrong_form(reading, Mistake.NOT_SIMPLIFIED, parsed, Confidence.MEDIUM, Form.CALCULATED)
+        if form is not None and not holds(form, bare if kind is AnswerKind.PERCENT else node):
+            return _wrong_form(reading, Mistake.WRONG_FORM, parsed, cap, form)
         return _correct(reading, exact, parsed, cap)
     form_cap = Confidence.HIGH if is_simple_number(node) else Confidence.MEDIUM
     if kind is AnswerKind.PERCENT and not marked and value * 100 == expected.value:
-        return _wrong(reading, Mistake.WRONG_FORM, parsed, form_cap)
+        return _wrong_form(reading, Mistake.WRONG_FORM, parsed, form_cap, Form.PERCENT)
     return _wrong(reading, _number_mistake(value, expected.value), parsed, form_cap)
 
 
@@ -169,7 +178,7 @@ def _fully_factored(student: Node, canonical: Node) -> bool:
     return not theirs
 
 
-def _judge_expression(reading: Reading, expected: Canonical) -> CheckResult:
+def _judge_expression(reading: Reading, expected: Canonical, form: Form | None) -> CheckResult:
     node = unwrap(reading.node)
     if isinstance(node, Relation) and len(node.sides) == 2:
         name, right = unwrap(node.sides[0]), node.sides[1]
@@ -185,11 +194,15 @@ def _judge_expression(reading: Reading, expected: Canonical) -> CheckResult:
         return undecided(parsed)
     exact = parsed == expected.display
     if equivalent(value, expected.value):
-        if expected.kind is AnswerKind.FACTORED:
+        if expected.kind is AnswerKind.FACTORED or form is Form.FACTORISED:
             if not is_product(node):
-                return _wrong(reading, Mistake.WRONG_FORM, parsed, Confidence.HIGH)
+                return _wrong_form(reading, Mistake.WRONG_FORM, parsed, Confidence.HIGH, Form.FACTORISED)
             if not _fully_factored(node, expected.node):
-                return _wrong(reading, Mistake.PARTIAL, parsed, Confidence.MEDIUM)
+                return _wrong_form(reading, Mistake.PARTIAL, parsed, Confidence.MEDIUM, Form.FACTORISED)
+        elif form is not None:
+            polynomial = bool(expected.value.is_polynomial(*sorted(expected.value.free_symbols, key=str)))
+            if not holds(form, node, polynomial=polynomial):
+                return _wrong_form(reading, Mistake.WRONG_FORM, parsed, Confidence.HIGH, form)
         return _correct(reading, exact, parsed, Confidence.HIGH)
     if equivalent(value, -expected.value):
         return _wrong(reading, Mistake.SIGN, parsed, Confidence.HIGH)
@@ -201,17 +214,17 @@ def _judge_expression(reading: Reading, expected: Canonical) -> CheckResult:
     return _wrong(reading, Mistake.OTHER, parsed, Confidence.HIGH)
 
 
-def _judge_unit_readings(reading: Reading, expected: Canonical) -> CheckResult:
+def _judge_unit_readings(reading: Reading, expected: Canonical, form: Form | None) -> CheckResult:
     """An expression typed with a trailing unit: "(6m + 6) m" may be a unit or a factor m.
 
     Reading the unit as letters wins only if that makes the answer right; if it makes it wrong while
     the reading without the unit is right, the AI step decides.
     """
-    without_unit = _judge_expression(reading, expected)
+    without_unit = _judge_expression(reading, expected, form)
     if reading.alternative is None:
         return without_unit
     try:
-        whole = _judge_expression(reading.alternative, expected)
+        whole = _judge_expression(reading.alternative, expected, form)
     except ReadError:
         return without_unit
     if whole.verdict is Verdict.CORRECT:
@@ -296,13 +309,16 @@ def _judge_set(reading: Reading, expected: Canonical) -> CheckResult:
     return _wrong(reading, mistake, parsed, Confidence.HIGH)
 
 
-def judge(reading: Reading, expected: Canonical) -> CheckResult:
-    """Verdict for a reading against a canonical answer; ReadError means "cannot decide"."""
+def judge(reading: Reading, expected: Canonical, form: Form | None = None) -> CheckResult:
+    """Verdict for a reading against a canonical answer; ReadError means "cannot decide".
+
+    `form` is the form the problem asks for (None: any form of the right value is right).
+    """
     try:
         if expected.kind in NUMERIC_KINDS:
-            return _judge_number(reading, expected)
+            return _judge_number(reading, expected, form)
         if expected.kind in (AnswerKind.EXPRESSION, AnswerKind.FACTORED):
-            return _judge_unit_readings(reading, expected)
+            return _judge_unit_readings(reading, expected, form)
         if expected.kind is AnswerKind.PAIR:
             return _judge_pair(reading, expected)
         return _judge_set(reading, expected)

@@ -24,6 +24,7 @@ class NonAnswer(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     TOO_LARGE = "too_large"
+    QUESTION = "question"  # "why 0.5?", "how is the answer 11?": asking how, not answering
 
 
 Phrase = tuple[str, ...]  # folded words
@@ -56,6 +57,21 @@ _KEYWORDS: tuple[tuple[NonAnswer, tuple[Phrase, ...]], ...] = (
         ),
     ),
 )
+# A student who asks why or how is asking for an explanation, whatever numbers the question quotes:
+# "why 0.5?", "how is the answer 11?", "৩/৪ কেন?". "is it 12?" stays an attempt.
+_QUESTION_WORDS = _phrases(
+    "why;how;explain;explanation;how come;keno;kano;kivabe;kibhabe;ki vabe;ki bhabe;kemne;kemon kore;"
+    "কেন;কেনো;ক্যান;ক্যানো;কীভাবে;কিভাবে;কী ভাবে;কি ভাবে;কেমনে;কেমন করে;কিভাবে হলো;ব্যাখ্যা;বুঝিয়ে দাও;বুঝাও"
+)
+_QUESTION_BY_FIRST_WORD = {
+    first: tuple(p for p in _QUESTION_WORDS if p[0] == first) for first, *_ in _QUESTION_WORDS
+}
+
+
+def _asks_why_or_how(words: list[str]) -> bool:
+    return bool(_phrases_in(words, _QUESTION_BY_FIRST_WORD))
+
+
 # Greetings only when they are the whole message (with polite filler): "hi, it's 12" is an answer.
 _GREETINGS = sorted(
     _phrases(
@@ -136,12 +152,19 @@ def classify_non_answer(text: str) -> NonAnswer | None:
         return NonAnswer.DONT_KNOW
     words = _WORD.findall(folded.replace("’", "'"))
     if any(char.isdigit() for char in folded):
-        return NonAnswer.TOO_LARGE if _too_many_digits(folded) else _numbered_request(words)
+        if _too_many_digits(folded):
+            return NonAnswer.TOO_LARGE
+        request = _numbered_request(words)
+        if request is None and _asks_why_or_how(words):
+            return NonAnswer.QUESTION
+        return request
     if not words:
         return None
     for category, by_first_word in _BY_FIRST_WORD:
         if _phrases_in(words, by_first_word):
             return category
+    if _asks_why_or_how(words):
+        return NonAnswer.QUESTION
     return NonAnswer.GREETING if _only_greetings(words) else None
 
 

@@ -48,7 +48,8 @@ _BLOCKING = re.compile(
     r"hint|hints|clue|help|skip|pass|next|question|know|don't|dont|idk|wrong|incorrect|false|"
     r"can't|cant|cannot|never|na|nah|noy|vul|bhul|"
     # A scale word or সাড়ে we could not read changes the number: "সাড়ে 7.5", "12 thousand 5".
-    r"hundred|thousand|lakh|lakhs|lac|crore|crores|koti|million|dozen|dozens|hajar|"
+    r"hundred|hundreds|thousand|thousands|lakh|lakhs|lac|crore|crores|koti|million|millions|billion|"
+    r"billions|dozen|dozens|hajar|"
     r"শ|শো|শত|হাজার|লাখ|লক্ষ|কোটি|ডজন|সাড়ে|দেড়|আড়াই|"
     r"মধ্যে|থেকে|এবং|ও|অথবা|বা|না|নয়|নাকি|প্রায়|বেশি|কম|গুণ|ভাগ|যোগ|বিয়োগ|প্রথমে|তারপর|কারণ|যদি|"
     r"কিন্তু|চেয়ে|ভুল|নেই|নাই|জানি|জানিনা|বুঝি|বুঝিনা|পারি|পারিনা|হিন্ট|ইঙ্গিত|সাহায্য|স্কিপ|বাদ|"
@@ -58,6 +59,7 @@ _BLOCKING = re.compile(
 _MATH_OR_SYMBOLS = re.compile(r"[^a-z0-9\s.,!'\"%৳:\-\u0980-\u09ff]")
 _ASSIGNED_WORDS = re.compile(r"([a-z]) ?= ?(.+)")
 _DECIMAL_WORDS = ("point", "দশমিক")
+_LETTER_WORDS = re.compile(r"(?:[a-z] ?= ?)?[a-z]+(?:[ -]+[a-z]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,12 @@ def read_answer(text: str, kind: AnswerKind) -> Reading:
         without_unit = _without_unit(body, confidence)
         if without_unit is not None:
             return without_unit
+    if numeric and _LETTER_WORDS.fullmatch(body):
+        # "six", "ten", "tin" (Banglish 3) parse as products of letters: number words come first when a
+        # number is the answer.
+        words = _words(body)
+        if words is not None:
+            return Reading(words, Confidence.MEDIUM)
     try:
         return Reading(parse(body, grouping=numeric), confidence)
     except TooLargeError:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from src.answers.kinds import Form
 from src.answers.nonanswer import NonAnswer
 
 
 class Verdict(StrEnum):
     CORRECT = "correct"
     WRONG = "wrong"
+    # The right value in another form than the one asked (127/20 for a mixed number, 2 hours for 120
+    # minutes): not an attempt; `form` (or `unit`) says what is wanted.
+    WRONG_FORM = "wrong_form"
     NOT_AN_ANSWER = "not_an_answer"  # a request or greeting: never recorded as wrong
     UNDECIDED = "undecided"  # an attempt the rules cannot judge; left to the AI step
 
@@ -40,6 +44,9 @@ class CheckResult:
     parsed: str | None  # what was read, normalised for display: "3/4", "x = 5", "(2, 3)"
     non_answer: NonAnswer | None
     mistake: Mistake | None
+    form: Form | None = None  # WRONG_FORM: the form wanted
+    unit: str | None = None  # WRONG_FORM: the unit wanted ("minute"), when it is the unit that differs
+    misconception: str | None = None  # WRONG: the library's id of the common mistake this answer is
 
 
 _ORDER = (Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)

@@ -69,16 +69,20 @@ for _value, _spellings in enumerate(_BENGALI_0_TO_100):
 _BENGALI_SMALL = {word: value for word, value in _BENGALI.items() if value < 100}
 _HUNDRED_SUFFIXES = tuple(fold_word(s) for s in ("শত", "শো", "শ'", "শ"))
 _BENGALI_HUNDRED = {fold_word(w) for w in ("শ", "শো", "শত")}
-_THOUSAND = {"thousand", fold_word("হাজার"), "hajar"}
+_ENGLISH_HUNDRED = {"hundred", "hundreds"}
+_THOUSAND = {"thousand", "thousands", fold_word("হাজার"), "hajar"}
 _LAKH = {"lakh", "lac", "lakhs", fold_word("লাখ"), fold_word("লক্ষ")}
 _CRORE = {"crore", "crores", "koti", fold_word("কোটি")}
+_MILLION = {"million", "millions"}
+_BILLION = {"billion", "billions"}
 # Words that multiply the number before them: 12 হাজার, 1.2 lakh, 2 dozen.
 _SCALES: dict[str, int] = {
-    **{word: 100 for word in ("hundred", *_BENGALI_HUNDRED)},
+    **{word: 100 for word in (*_ENGLISH_HUNDRED, *_BENGALI_HUNDRED)},
     **{word: 1000 for word in _THOUSAND},
     **{word: 100_000 for word in _LAKH},
     **{word: 10_000_000 for word in _CRORE},
-    "million": 1_000_000,
+    **{word: 1_000_000 for word in _MILLION},
+    **{word: 1_000_000_000 for word in _BILLION},
     **{word: 12 for word in ("dozen", "dozens", fold_word("ডজন"), "dojon")},
 }
 _NUMERAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,6})?")
@@ -127,11 +131,11 @@ def _integer(words: list[str]) -> int | None:
             if value == 0 and (seen or len(words) > 1):
                 return None
             group += value
-        elif word == "hundred" or word in _BENGALI_HUNDRED:
+        elif word in _ENGLISH_HUNDRED or word in _BENGALI_HUNDRED:
             if group % 100 == 0 and group:
                 return None
             group = (group or 1) * 100
-        elif word in _THOUSAND or word in _LAKH or word in _CRORE:
+        elif word in _SCALES and _SCALES[word] >= 1000:
             scale = _SCALES[word]
             if total and total < scale * 100:
                 return None
@@ -217,10 +221,68 @@ def _decimal_words(words: list[str]) -> Fraction | None:
     return Fraction(f"{whole}." + "".join(str(d) for d in digits))
 
 
+# Everyday spellings of English number words that are more than one edit away, or too short to correct.
+_ENGLISH_VARIANTS = {"fourty": "forty", "ninty": "ninety", "nintey": "ninety"}
+# The English words a misspelling may be corrected to. A word is corrected only when it is one edit
+# (a letter added, dropped, changed, or two neighbours swapped) from exactly one of them, and is no word
+# of any list itself: "forteen" is fourteen, but "sixts" (sixty? sixth?) is nothing.
+_ENGLISH_VOCABULARY = frozenset(
+    {*_ENGLISH, *_ENGLISH_ORDINALS, *_ENGLISH_HUNDRED, "thousand", "thousands", "lakh", "lakhs"}
+    | {"crore", "crores", *_MILLION, *_BILLION, "dozen", "dozens", "point", "minus", "negative", "half"}
+)
+_MIN_CORRECTED_LENGTH = 5  # "there" is not three, nor "sever" seven: short words are taken as typed
+_NOT_CORRECTED = frozenset({"there", "these", "forth", "fight", "sever", "eights", "tents", "nights"})
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Damerau distance exactly 1 (the strings differ)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _known(word: str) -> bool:
+    return (
+        word in _SMALL
+        or word in _BENGALI
+        or word in _SCALES
+        or word in _ENGLISH_VOCABULARY
+        or word in _MINUS
+        or word in _POINT
+        or word in _SPECIAL
+        or word in _HALF
+        or word in ("and", "a", _AND_A_HALF)
+        or _NUMERAL.fullmatch(word) is not None
+        or _small(word) is not None
+        or _special([word]) is not None
+    )
+
+
+def _corrected(word: str) -> str:
+    """The English number word a student meant by a common misspelling, or the word as typed."""
+    if word in _ENGLISH_VARIANTS:
+        return _ENGLISH_VARIANTS[word]
+    if len(word) < _MIN_CORRECTED_LENGTH or word in _NOT_CORRECTED or not word.isascii() or _known(word):
+        return word
+    near = [target for target in _ENGLISH_VOCABULARY if len(target) >= 4 and _one_edit_apart(word, target)]
+    return near[0] if len(near) == 1 else word
+
+
 def words_to_number(text: str) -> Fraction | None:
     """The number a short folded phrase of number words means, or None if it is not one."""
-    words = [word for word in _SPLIT.split(text.strip()) if word]
-    if not words or len(words) > 12:
+    words = [_corrected(word) for word in _SPLIT.split(text.strip()) if word]
+    if not words or len(words) > 24:  # "nine hundred and ninety-nine billion ..." at most
         return None
     sign = -1 if text.strip().startswith("-") else 1  # the split drops a leading minus sign
     if words[0] in _MINUS:

@@ -26,6 +26,7 @@ from src.api.route_table import dispatch_by_table
 from src.bot.webhook import router as telegram_router
 from src.bot.webhook import telegram_lifespan
 from src.config import Environment, get_settings
+from src.content.marking import marking_for
 from src.database import check_connection, dispose_engine
 from src.embedded_db import stop_embedded_servers
 
@@ -49,6 +50,7 @@ def settle_heap() -> None:
     never in tests, which start many apps in one process.
     """
     check_answer("1/2", "0.5")  # sympy fills its caches on first use: let them be frozen too
+    marking_for(0, "")  # the library's forms and common mistakes, read once (src/content/marking.py)
     gc.collect()
     gc.freeze()
     logger.info("heap settled: %d objects frozen", gc.get_freeze_count())

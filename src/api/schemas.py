@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from src.answers.check import Mistake, NonAnswer
+from src.answers.check import Form, Mistake, NonAnswer
 from src.answers.display import display_answer
 from src.content.topics import topic_in
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
@@ -486,7 +486,7 @@ class CompletionSummary(BaseModel):
     streak: StreakChange | None
 
 
-Verdict = Literal["correct", "wrong", "not_an_answer", "undecided", "skipped"]
+Verdict = Literal["correct", "wrong", "wrong_form", "not_an_answer", "undecided", "skipped"]
 
 
 class AnswerOut(BaseModel):
@@ -533,13 +533,20 @@ class AnswerOut(BaseModel):
     )
 
     verdict: Verdict = Field(
-        description="`not_an_answer` / `undecided`: nothing was recorded and no attempt was used."
+        description="`wrong_form` (the right value, not in the form asked), `not_an_answer`, `undecided`: "
+        "nothing was recorded and no attempt was used."
     )
     correct: bool
     recorded: bool = Field(description="Whether this counted as an attempt (or skip).")
     parsed: str | None = Field(description="What was read from the text, normalised: `3/4`, `x = 5`.")
     non_answer: NonAnswer | None = Field(description="Why the text was not taken as an answer.")
     mistake: Mistake | None = Field(description="The kind of a wrong answer, when recognisable.")
+    form: Form | None = Field(None, description="`wrong_form`: the form the problem wants the answer in.")
+    unit: str | None = Field(None, description="`wrong_form`: the unit wanted (`minute`, `sq_m`, `taka`).")
+    misconception: str | None = Field(None, description="`wrong`: the common mistake this answer is.")
+    feedback: Text | None = Field(
+        None, description="What to tell the student: the form wanted, or the mistake."
+    )
     attempts_left: int
     problem_finished: bool
     problem: ProblemState = Field(description="Where the problem answered stands after this answer.")
@@ -574,6 +581,10 @@ class AnswerOut(BaseModel):
             parsed=outcome.check.parsed,
             non_answer=outcome.check.non_answer,
             mistake=outcome.check.mistake,
+            form=outcome.check.form,
+            unit=outcome.check.unit,
+            misconception=outcome.check.misconception,
+            feedback=Text(en=outcome.feedback[0], bn=outcome.feedback[1]) if outcome.feedback else None,
             attempts_left=progress.attempts_left,
             problem_finished=progress.finished,
             problem=ProblemState.of(progress),

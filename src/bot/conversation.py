@@ -360,7 +360,8 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     current = outcome.progress
     if not outcome.recorded:
         reason = outcome.check.non_answer if outcome.check.verdict is Verdict.NOT_AN_ANSWER else None
-        if reason in (NonAnswer.HINT, NonAnswer.HELP):
+        if reason in (NonAnswer.HINT, NonAnswer.HELP, NonAnswer.QUESTION):
+            # "why 0.5?" asks for the reasoning: the next hint (the AI tutor's, when it is on) explains.
             return await _hint(turn, session_id, current.problem.problem_id, message_id=None)
         if reason is NonAnswer.SKIP:
             return await _skip(turn, session_id, current.problem.problem_id, message_id=None)
@@ -371,6 +372,8 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
             return [
                 Say(messages.greeting_during_practice(turn.lang, salam=greets_with_salam(text)), keyboard)
             ]
+        if outcome.check.verdict is Verdict.WRONG_FORM and outcome.feedback is not None:
+            return [Say(messages.right_value_other_form(turn.lang, outcome.feedback), keyboard)]
         return [Say(messages.write_just_the_answer(turn.lang), keyboard)]
     if outcome.is_correct:
         replies: list[Reply] = [Say(messages.correct(turn.lang))]
@@ -379,7 +382,14 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     else:
         keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
         mistake = outcome.check.mistake.value if outcome.check.mistake is not None else None
-        text = messages.try_again(turn.lang, current.attempts_left, mistake, hints_left=_hints_left(current))
+        if outcome.feedback is not None:  # the problem's common mistake, named
+            text = messages.try_again_with_nudge(
+                turn.lang, current.attempts_left, outcome.feedback, hints_left=_hints_left(current)
+            )
+        else:
+            text = messages.try_again(
+                turn.lang, current.attempts_left, mistake, hints_left=_hints_left(current)
+            )
         return [Say(text, keyboard)]
     return replies + await _after_problem(turn, outcome)
 

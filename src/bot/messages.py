@@ -230,6 +230,22 @@ def try_again(lang: Lang, attempts_left: int, mistake: str | None = None, *, hin
     return f"{text}\n👉 {nudge[1]}" if nudge else text
 
 
+def try_again_with_nudge(
+    lang: Lang, attempts_left: int, nudge: tuple[str, str], *, hints_left: bool = True
+) -> str:
+    """A wrong answer that is the problem's common mistake: its nudge (English, Bengali) instead of the
+    general one."""
+    text = try_again(lang, attempts_left, None, hints_left=hints_left)
+    return f"{text}\n👉 {nudge[1] if _bn(lang) else nudge[0]}"
+
+
+def right_value_other_form(lang: Lang, nudge: tuple[str, str]) -> str:
+    """The right value in another form or unit (English, Bengali nudge): no attempt used, try again."""
+    if _bn(lang):
+        return f"👍 {nudge[1]} এতে তোমার কোনো চেষ্টা কমেনি।"
+    return f"👍 {nudge[0]} This did not use up a try."
+
+
 def reveal(lang: Lang, answer: str, last_hint: str | None) -> str:
     """After the last attempt: the right answer, with the last step of the hint ladder."""
     if _bn(lang):

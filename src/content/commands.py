@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
-from src.content.library import DEFAULT_LIBRARY_PATH, LibraryError
+from src.content.library import DEFAULT_LIBRARY_PATH, LibraryError, read_library
 from src.content.loader import load_library
 from src.content.validate import check_library, print_report
 
@@ -36,4 +37,24 @@ async def load_command(path: Path | None = None) -> int:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 1
     print(report)
+    return 0
+
+
+def try_command(problem_id: int, answer: str, *, as_json: bool = False, path: Path | None = None) -> int:
+    """Print how Dars marks `answer` to library problem `problem_id`; 0, or 1 for an unknown problem.
+
+    Nothing is written anywhere: the library is read from its files, not from the database.
+    """
+    from src.content.trying import format_try, try_answer  # the checker and sympy only when trying
+
+    read = read_library(DEFAULT_LIBRARY_PATH if path is None else path)
+    problem = next((p for p in read.problems if p.id == problem_id), None)
+    if problem is None:
+        print(
+            f"no problem {problem_id} in the library (or it has schema faults: dars content validate)",
+            file=sys.stderr,
+        )
+        return 1
+    outcome = try_answer(problem, answer)
+    print(json.dumps(outcome, ensure_ascii=False) if as_json else format_try(outcome))
     return 0

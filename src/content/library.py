@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from src.answers.kinds import AnswerKind
+from src.answers.kinds import AnswerKind, Form
 
 DEFAULT_LIBRARY_PATH = Path(__file__).resolve().parent / "problems"
 
@@ -59,6 +59,24 @@ class HintEntry(_Strict):
     bn: Text
 
 
+MisconceptionId = Annotated[
+    str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
+]
+
+
+class MistakeEntry(_Strict):
+    """A problem's common wrong answer: what the misconception computes, and a nudge naming it."""
+
+    misconception: MisconceptionId
+    wrong: Text  # computed by code, like `solution`
+    nudge_en: Annotated[
+        str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    nudge_bn: Annotated[
+        str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)
+    ]
+
+
 class ProblemEntry(_Strict):
     """A problem as written in a file (grade and topic come from the file)."""
 
@@ -73,6 +91,8 @@ class ProblemEntry(_Strict):
     question_en: Text
     question_bn: Text
     hints: list[HintEntry]
+    form: Form | None = None  # how the answer must be written (docs/teachers-guide.md)
+    mistakes: list[MistakeEntry] = []
 
 
 class ProblemFile(_Strict):
@@ -99,6 +119,8 @@ class LibraryProblem(_Strict):
     question_en: str
     question_bn: str
     hints: tuple[HintEntry, ...]
+    form: Form | None = None
+    mistakes: tuple[MistakeEntry, ...] = ()
 
     @classmethod
     def from_entry(cls, file: Path, grade: int, topic: str, entry: ProblemEntry) -> LibraryProblem:
@@ -106,8 +128,9 @@ class LibraryProblem(_Strict):
             file=file,
             grade=grade,
             topic=topic,
-            **entry.model_dump(exclude={"hints"}),
+            **entry.model_dump(exclude={"hints", "mistakes"}),
             hints=tuple(entry.hints),
+            mistakes=tuple(entry.mistakes),
         )
 
 

@@ -13,9 +13,10 @@ from fractions import Fraction
 
 import sympy
 
+from src.answers import check as marking
 from src.answers.canonical import CanonicalAnswerError, parse_canonical, values_equal
-from src.answers.check import infer_kind
-from src.answers.kinds import AnswerKind
+from src.answers.check import Verdict, infer_kind
+from src.answers.kinds import LIBRARY_FORMS, AnswerKind, Form
 from src.content.library import Fault, LibraryProblem
 from src.content.reveal import find_reveal
 from src.content.solutions import SolutionError, evaluate_solution
@@ -73,12 +74,67 @@ def check_hints(problem: LibraryProblem) -> Iterator[Finding]:
             yield "hints", f"a hint ({language}) repeats the question"
 
 
+_COMPARISON = re.compile(r"\s*(?:[<>=≤≥≠]|<=|>=|!=)\s*")
+_GROUPED = re.compile(r"(?<=\d)[,\s](?=\d{2,3}\b)")
+
+
+def _written(value: Fraction, kind: AnswerKind) -> str | None:
+    """`value` in the canonical form of `kind`, if it has one."""
+    if kind is AnswerKind.INTEGER:
+        return str(value.numerator) if value.denominator == 1 else None
+    if kind is AnswerKind.FRACTION:
+        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else None
+    if kind is AnswerKind.MIXED:
+        if value.denominator == 1 or abs(value) < 1:
+            return None
+        whole, rest = divmod(abs(value.numerator), value.denominator)
+        return f"{'-' if value < 0 else ''}{whole} {rest}/{value.denominator}"
+    return None
+
+
+def suggested_answer(answer: str, kind: AnswerKind) -> str | None:
+    """What to write instead of an answer its kind cannot read ("write '4000'"), or None if unsure."""
+    if _COMPARISON.fullmatch(answer):
+        return (
+            "a comparison sign fits no answer kind: ask which number is greater (or smaller) and make that "
+            "number the answer"
+        )
+    text = answer.strip() if "/" in answer else _GROUPED.sub("", answer.strip())
+    text = text.replace(" %", "%").removeprefix("+")
+    text = text.replace("৳ ", "৳")
+    if text != answer and text:
+        try:
+            parse_canonical(text, kind)
+        except CanonicalAnswerError:
+            pass
+        else:
+            return f"write {text!r}"
+    number = text.removeprefix("৳").removesuffix("%")
+    try:
+        if re.fullmatch(r"-?\d+ \d+/\d+", number):
+            whole, fraction = number.split()
+            value = abs(int(whole)) + Fraction(fraction)
+            value = -value if whole.startswith("-") else value
+        else:
+            value = Fraction(number)
+    except (ValueError, ZeroDivisionError):
+        return None
+    for candidate in (kind, AnswerKind.INTEGER):
+        written = _written(value, candidate)
+        if written is not None:
+            also = "" if candidate is kind else f" with answer_kind {candidate.value}"
+            return f"write {written!r}{also}"
+    return None
+
+
 def check_answer(problem: LibraryProblem) -> Iterator[Finding]:
     """Answer parses in its kind, the kind is the one the checker infers, and the solution agrees."""
     try:
         answer_value = parse_canonical(problem.answer, problem.answer_kind)
     except CanonicalAnswerError as exc:
-        yield "answer", f"{problem.answer!r} is not a valid {problem.answer_kind} answer: {exc}"
+        instead = suggested_answer(problem.answer, problem.answer_kind)
+        advice = f"; {instead}" if instead else ""
+        yield "answer", f"{problem.answer!r} is not a valid {problem.answer_kind} answer: {exc}{advice}"
         return
     inferred = infer_kind(problem.answer)
     if inferred != problem.answer_kind:
@@ -164,7 +220,112 @@ def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
         yield from _power_findings(field, text)
 
 
-PER_PROBLEM_CHECKS = (check_header, check_hints, check_answer, check_reveals, check_scripts)
+# What the question's wording asks for, and the forms that satisfy it.
+_ASKED_FORMS: tuple[tuple[re.Pattern[str], frozenset[Form], str], ...] = (
+    (re.compile(r"lowest terms|simplest form", re.I), frozenset({Form.LOWEST_TERMS}), "lowest terms"),
+    (re.compile(r"\bas an? mixed number", re.I), frozenset({Form.MIXED_NUMBER}), "a mixed number"),
+    (
+        re.compile(r"\bas an improper fraction", re.I),
+        frozenset({Form.IMPROPER_FRACTION}),
+        "an improper fraction",
+    ),
+    (
+        re.compile(r"\bas a decimal|decimal places|in decimals?\b", re.I),
+        frozenset({Form.DECIMAL}),
+        "a decimal",
+    ),
+    (re.compile(r"\bexpand|expanded form", re.I), frozenset({Form.EXPANDED}), "the expanded form"),
+)
+# The kinds each form can apply to.
+_FORM_KINDS: dict[Form, frozenset[AnswerKind]] = {
+    Form.LOWEST_TERMS: frozenset({AnswerKind.FRACTION, AnswerKind.INTEGER}),
+    Form.MIXED_NUMBER: frozenset({AnswerKind.MIXED}),
+    Form.IMPROPER_FRACTION: frozenset({AnswerKind.FRACTION}),
+    Form.DECIMAL: frozenset({AnswerKind.DECIMAL, AnswerKind.INTEGER}),
+    Form.EXPANDED: frozenset({AnswerKind.EXPRESSION}),
+    Form.SIMPLIFIED: frozenset({AnswerKind.EXPRESSION}),
+    Form.FACTORISED: frozenset({AnswerKind.FACTORED}),
+}
+_EXPRESSION_FORMS = frozenset({Form.EXPANDED, Form.SIMPLIFIED})
+_FACTORISE = re.compile(r"^\s*factori[sz]e", re.I)
+_SIMPLIFY = re.compile(r"\bsimplif", re.I)
+# A bracketed sum with a letter in it, as "(2m + 3)" or "(x + 5)²": typed back, it must not pass.
+_BRACKETED_SUM = re.compile(r"\([^()]*[a-z][^()]*[+−-][^()]*\)|\([^()]*[+−-][^()]*[a-z][^()]*\)")
+
+
+def check_form(problem: LibraryProblem) -> Iterator[Finding]:
+    """The form the question asks for is the problem's `form:`, fits its kind, and its answer has it."""
+    form, kind, question = problem.form, problem.answer_kind, problem.question_en
+    if form is not None and form not in LIBRARY_FORMS:
+        allowed = ", ".join(f.value for f in LIBRARY_FORMS)
+        yield "form", f"form {form.value!r} is not one a problem can ask for ({allowed})"
+        return
+    for pattern, forms, words in _ASKED_FORMS:
+        if pattern.search(question) and form not in forms:
+            wanted = " or ".join(sorted(f.value for f in forms))
+            yield "form-missing", f"the question asks for {words}: add `form: {wanted}`"
+    if _FACTORISE.search(question) and kind is not AnswerKind.FACTORED and form is not Form.FACTORISED:
+        yield "form-missing", "the question asks to factorise: use answer_kind factored"
+    if kind is AnswerKind.EXPRESSION and form is None:
+        if _SIMPLIFY.search(question):
+            yield "form-missing", "the question asks to simplify: add `form: simplified`"
+        elif _BRACKETED_SUM.search(question):
+            yield (
+                "form-missing",
+                "the question has a bracketed expression a student could type back: add `form: expanded` "
+                "or `form: simplified`",
+            )
+    if form is None:
+        return
+    if kind not in _FORM_KINDS[form]:
+        kinds = ", ".join(sorted(k.value for k in _FORM_KINDS[form]))
+        yield "form", f"form {form.value} does not apply to a {kind.value} answer (only {kinds})"
+        return
+    result = marking.check_answer(problem.answer, problem.answer, kind, form=form)
+    if result.verdict is not Verdict.CORRECT:
+        yield "form", f"the answer {problem.answer!r} is not itself written in the form {form.value}"
+
+
+def check_mistakes(problem: LibraryProblem) -> Iterator[Finding]:
+    """Each common wrong answer computes a value other than the answer; its nudges do not give it away."""
+    try:
+        answer_value = parse_canonical(problem.answer, problem.answer_kind)
+    except CanonicalAnswerError:
+        return  # reported by check_answer
+    seen: set[str] = set()
+    for entry in problem.mistakes:
+        name = entry.misconception
+        if name in seen:
+            yield "mistake", f"misconception {name!r} appears twice"
+        seen.add(name)
+        try:
+            value = evaluate_solution(entry.wrong)
+        except SolutionError as exc:
+            yield "mistake", f"{name}: wrong {entry.wrong!r} {exc}"
+            continue
+        try:
+            same = values_equal(problem.answer_kind, answer_value, value)
+        except (ValueError, TypeError, sympy.SympifyError):
+            same = False
+        if same:
+            yield "mistake-is-answer", f"{name}: wrong {entry.wrong!r} gives the answer itself"
+        for language, nudge in (("en", entry.nudge_en), ("bn", entry.nudge_bn)):
+            hit = find_reveal(nudge, problem.answer, problem.answer_kind)
+            if hit is not None:
+                yield "mistake-reveals", f"{name}: nudge_{language} contains the answer as {hit!r}"
+            findings = _english_findings if language == "en" else _bengali_findings
+            yield from findings(f"{name} nudge_{language}", nudge)
+
+
+PER_PROBLEM_CHECKS = (
+    check_header,
+    check_hints,
+    check_answer,
+    check_reveals,
+    check_scripts,
+    check_form,
+    check_mistakes,
+)
 
 
 def problem_faults(problem: LibraryProblem) -> Iterator[Fault]:

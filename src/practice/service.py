@@ -9,7 +9,7 @@ A partial unique index (one in-progress session per student) backs this up in th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import CheckResult, Confidence, Verdict, check_answer
 from src.config import get_settings
+from src.content.marking import feedback, marking_for
 from src.driver import Driver, Row, adopt_row, driver, mark_saved, prefixed, select_list, snapshot
 from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
@@ -119,6 +120,11 @@ _INSERT_RESPONSE = """
 INSERT INTO responses (session_id, problem_id, student_answer, is_correct, time_spent_seconds, hints_used,
                        hints_viewed, evaluated_at, confidence_level)
 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::confidence_level)"""
+# The same, with the common wrong answer it was ($10) kept beside it: one round trip still.
+_INSERT_RESPONSE_WITH_MISCONCEPTION = f"""
+WITH r AS ({_INSERT_RESPONSE.strip()} RETURNING response_id, problem_id)
+INSERT INTO response_misconceptions (response_id, problem_id, misconception, created_at)
+SELECT response_id, problem_id, $10, $8 FROM r"""
 _INSERT_HINT_VIEW = """
 INSERT INTO hint_views (session_id, problem_id, hint_number, is_ai_generated, text_en, text_bn, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)"""
@@ -138,6 +144,8 @@ class AnswerOutcome:
     progress: ProblemProgress  # the problem answered, after this answer
     view: SessionView
     streak: StreakUpdate | None = None  # set when this answer completed the session
+    # (English, Bengali) beyond right/wrong: the form wanted (WRONG_FORM), or the common mistake's nudge
+    feedback: tuple[str, str] | None = None
 
     @property
     def session_completed(self) -> bool:
@@ -294,7 +302,10 @@ async def submit_answer(
     """Check and record an answer to the current problem; completes the session after the last one."""
     now = now or utcnow()
     view, current = await _open_problem(db, student_id, session_id, now, problem_id)
-    check = check_answer(text, current.problem.answer)
+    marking = marking_for(current.problem.problem_id, current.problem.answer)
+    check = check_answer(
+        text, current.problem.answer, form=marking.form, mistakes=marking.values, unit=marking.unit
+    )
     if check.verdict is Verdict.UNDECIDED and judge is not None:
         judgement = await judge.judge(db, student_id, session_id, current.problem, text)
         if judgement is not None:
@@ -305,10 +316,13 @@ async def submit_answer(
                 non_answer=None,
                 mistake=None,
             )
-    if check.verdict in (Verdict.NOT_AN_ANSWER, Verdict.UNDECIDED):
-        return AnswerOutcome(check, recorded=False, is_correct=False, progress=current, view=view)
+    # The right value in another form is not an attempt either: the student is told the form and tries again.
+    said = feedback(check, marking)
+    if check.verdict in (Verdict.NOT_AN_ANSWER, Verdict.UNDECIDED, Verdict.WRONG_FORM):
+        return AnswerOutcome(check, False, False, current, view, feedback=said)
     is_correct = check.verdict is Verdict.CORRECT
-    return await _record(db, view, current, text.strip(), is_correct, check, now)
+    outcome = await _record(db, view, current, text.strip(), is_correct, check, now)
+    return replace(outcome, feedback=said) if said is not None else outcome
 
 
 async def skip_problem(
@@ -340,8 +354,9 @@ async def _record(
     session = view.session
     last_event = view.last_answer_at or session.date
     hints = current.hints
+    misconception = () if check.misconception is None else (check.misconception,)
     await (await driver(db)).execute(
-        _INSERT_RESPONSE,
+        _INSERT_RESPONSE_WITH_MISCONCEPTION if misconception else _INSERT_RESPONSE,
         session.session_id,
         current.problem.problem_id,
         answer[:500],
@@ -351,6 +366,7 @@ async def _record(
         json.dumps([{"hint_number": h.hint_number, "is_ai_generated": h.is_ai_generated} for h in hints]),
         now,
         check.confidence.value,
+        *misconception,
     )
     view.last_answer_at = now
     if answer == SKIPPED:
@@ -396,8 +412,13 @@ async def next_hint(
     text = None
     if source is not None:
         student = await get_student(db, student_id)
+        marking = marking_for(current.problem.problem_id, current.problem.answer)
         last_check = (
-            check_answer(current.last_answer, current.problem.answer) if current.last_answer else None
+            check_answer(
+                current.last_answer, current.problem.answer, form=marking.form, mistakes=marking.values
+            )
+            if current.last_answer
+            else None
         )
         request = HintRequest(
             student_id=student_id,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from src.answers import infer_kind
 from src.answers.check import Confidence, Verdict, check_answer
 from src.answers.result import lowest
+from src.content.marking import marking_for
 from src.models import CostOperation, Problem
 from src.practice.ports import Judgement
 from src.tutor.completion import Complete
@@ -64,7 +65,10 @@ def decide(verdict: AiVerdict, student_text: str, problem: Problem) -> Judgement
         return None
     extracted = verdict.extracted_answer.strip()
     if extracted:
-        check = check_answer(extracted, problem.answer)
+        marking = marking_for(problem.problem_id, problem.answer)
+        check = check_answer(extracted, problem.answer, form=marking.form)
+        if check.verdict is Verdict.WRONG_FORM:
+            return None  # the right value in another form: never an attempt, whatever the model says
         if check.verdict in (Verdict.CORRECT, Verdict.WRONG) and _grounded(extracted, student_text, problem):
             # Read by code, but found by a model: never more than medium confidence.
             confidence = lowest(check.confidence, Confidence.MEDIUM)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from src.answers import Confidence, Mistake, Verdict, check_answer
+from src.answers import Confidence, Form, Mistake, Verdict, check_answer
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,11 @@ def test_equation_wrong_and_unsolved() -> None:
     wrong = check_answer("x = -5", "x = 5")
     assert (wrong.verdict, wrong.mistake, wrong.parsed) == (Verdict.WRONG, Mistake.SIGN, "x = -5")
     unsolved = check_answer("2x = 10", "x = 5")
-    assert (unsolved.verdict, unsolved.mistake) == (Verdict.WRONG, Mistake.NOT_SIMPLIFIED)
+    assert (unsolved.verdict, unsolved.mistake, unsolved.form) == (
+        Verdict.WRONG_FORM,  # solved, it is the answer: "now solve it", not a used attempt
+        Mistake.NOT_SIMPLIFIED,
+        Form.SOLVED,
+    )
     assert check_answer("2x = 12", "x = 5").mistake is Mistake.OTHER
     assert check_answer("x^2 = 25", "x = 5").verdict is Verdict.UNDECIDED
 
@@ -121,7 +125,10 @@ def test_factored_answer_written_as_product(student: str, confidence: Confidence
 )
 def test_factored_mistakes(student: str, canonical: str, mistake: Mistake) -> None:
     result = check_answer(student, canonical)
-    assert (result.verdict, result.mistake) == (Verdict.WRONG, mistake)
+    # The right value not (fully) factorised is WRONG_FORM since issue 19: not an attempt, "factorise it".
+    right_value = mistake is Mistake.WRONG_FORM or student == "2(x^2 - 9)"
+    assert (result.verdict, result.mistake) == (Verdict.WRONG_FORM if right_value else Verdict.WRONG, mistake)
+    assert result.form is (Form.FACTORISED if right_value else None)
 
 
 def test_factored_other_shapes() -> None:
@@ -241,9 +248,9 @@ def test_set_display_is_sorted_and_deduplicated() -> None:
         ("5x(x-3)", "5x(x - 3)", Verdict.CORRECT),
         ("-5x(3-x)", "5x(x - 3)", Verdict.CORRECT),
         ("(5x)(x - 3)", "5x(x - 3)", Verdict.CORRECT),
-        ("x(5x-15)", "5x(x - 3)", Verdict.WRONG),  # common factor 5 not taken out
-        ("2a(6b-9)", "6a(2b - 3)", Verdict.WRONG),
-        ("(2x+6)(x-3)", "2(x + 3)(x - 3)", Verdict.WRONG),
+        ("x(5x-15)", "5x(x - 3)", Verdict.WRONG_FORM),  # common factor 5 not taken out
+        ("2a(6b-9)", "6a(2b - 3)", Verdict.WRONG_FORM),
+        ("(2x+6)(x-3)", "2(x + 3)(x - 3)", Verdict.WRONG_FORM),
         ("(a+3)(a+3)", "(a + 3)^2", Verdict.CORRECT),
         ("(3y-2x)^2", "(2x - 3y)^2", Verdict.CORRECT),
         ("(x+2)(x^2-2x+4)", "(x + 2)(x^2 - 2x + 4)", Verdict.CORRECT),
@@ -253,7 +260,7 @@ def test_set_display_is_sorted_and_deduplicated() -> None:
 def test_factored_must_take_out_every_common_factor(student: str, canonical: str, verdict: Verdict) -> None:
     result = check_answer(student, canonical)
     assert result.verdict is verdict
-    assert result.mistake is (Mistake.PARTIAL if verdict is Verdict.WRONG else None)
+    assert result.mistake is (Mistake.PARTIAL if verdict is Verdict.WRONG_FORM else None)
 
 
 @pytest.mark.parametrize(

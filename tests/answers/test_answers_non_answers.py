@@ -83,7 +83,7 @@ def test_absurdly_large_values_are_too_large(text: str) -> None:
 
 def test_large_but_plausible_value_is_an_answer() -> None:
     assert check_answer("1,00,00,000", "10000000").verdict is Verdict.CORRECT
-    assert check_answer("10^6", "1000000").verdict is Verdict.WRONG  # left as a power: unfinished
+    assert check_answer("10^6", "1000000").verdict is Verdict.WRONG_FORM  # left as a power: unfinished
 
 
 @pytest.mark.parametrize(
@@ -192,3 +192,28 @@ def test_every_request_phrase_is_found_wherever_it_stands(phrase: tuple[str, ...
         expected = _first_category_with_a_phrase_in(words)
         assert expected is not None
         assert classify_non_answer(" ".join(words)) is expected, words
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("why 0.5?", "0.5"),
+        ("how is the answer 11?", "11"),
+        ("Why?", "11"),
+        ("how?", "x + 4"),
+        ("explain 3/4", "3/4"),
+        ("keno 0.5?", "0.5"),
+        ("৩/৪ কেন?", "3/4"),
+        ("উত্তর ১১ কীভাবে হলো?", "11"),
+        ("kivabe 11 holo", "11"),
+    ],
+)
+def test_questions_about_the_answer_are_never_graded(text: str, canonical: str) -> None:
+    # Issue 19, point 4: a student asking why or how is asking, not answering (the bot gives a hint).
+    result = check_answer(text, canonical)
+    assert (result.verdict, result.non_answer) == (Verdict.NOT_AN_ANSWER, NonAnswer.QUESTION)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [("is it 12?", "12"), ("12?", "12"), ("x = 5?", "x = 5")])
+def test_a_guess_with_a_question_mark_is_still_an_answer(text: str, canonical: str) -> None:
+    assert check_answer(text, canonical).verdict is Verdict.CORRECT

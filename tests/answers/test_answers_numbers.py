@@ -77,7 +77,7 @@ def test_percent_with_or_without_marker(student: str) -> None:
 @pytest.mark.parametrize("student", ["0.25", "1/4", "০.২৫", ".25"])
 def test_percent_as_fraction_is_wrong_form(student: str) -> None:
     result = check_answer(student, "25%")
-    assert result.verdict is Verdict.WRONG
+    assert result.verdict is Verdict.WRONG_FORM  # the right value: "write it as a percentage", no attempt
     assert result.mistake is Mistake.WRONG_FORM
 
 
@@ -245,14 +245,14 @@ def test_wrong_numbers_are_classified(student: str, canonical: str, mistake: Mis
 @pytest.mark.parametrize(("student", "canonical"), [("450*1.2", "৳540"), ("3/4 + 1/8", "7/8")])
 def test_unfinished_calculation_is_not_simplified(student: str, canonical: str) -> None:
     result = check_answer(student, canonical)
-    assert (result.verdict, result.mistake) == (Verdict.WRONG, Mistake.NOT_SIMPLIFIED)
+    assert (result.verdict, result.mistake) == (Verdict.WRONG_FORM, Mistake.NOT_SIMPLIFIED)
 
 
 def test_explicit_kind_overrides_inference() -> None:
     # "25%" read as a fraction question (kind given) is 1/4, so 0.25 is right there.
     assert check_answer("0.25", "1/4", AnswerKind.FRACTION).verdict is Verdict.CORRECT
-    assert check_answer("0.25", "25%", AnswerKind.PERCENT).verdict is Verdict.WRONG
-    assert check_answer("0.25", "25%", "percent").verdict is Verdict.WRONG  # type: ignore[arg-type]
+    assert check_answer("0.25", "25%", AnswerKind.PERCENT).verdict is Verdict.WRONG_FORM
+    assert check_answer("0.25", "25%", "percent").verdict is Verdict.WRONG_FORM  # type: ignore[arg-type]
 
 
 def test_parsed_display() -> None:

@@ -225,6 +225,7 @@ def test_expression_reveal_in_any_term_order(tmp_path: Path) -> None:
     problem = good_problem(
         answer_kind="expression",
         answer="2x + 6",
+        form="expanded",
         solution="expand(2(x + 3))",
         question_en="Expand 2(x + 3).",
         question_bn="বিস্তৃত করো: ২(x + ৩)।",
