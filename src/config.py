@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_valid
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from src.costs.pricing import DEFAULT_PRICES, ModelPrice
+from src.pg_url import asyncpg_url
 
 
 class Environment(StrEnum):
@@ -36,11 +37,17 @@ class Settings(BaseSettings):
     # The spec's database variables.
     database_url: str | None = Field(
         default=None,
-        description="postgresql+asyncpg://user:pass@host:port/dbname; unset = embedded server.",
+        description="postgresql://, postgres:// or postgresql+asyncpg://user:pass@host:port/dbname "
+        "(?sslmode=… carried to asyncpg); unset = embedded server.",
     )
     database_echo: bool = False
     database_pool_size: int = Field(default=5, ge=1, le=100)
     database_max_overflow: int = Field(default=10, ge=0, le=200)
+    # PgBouncer in transaction mode hands each transaction any server connection: prepared statements
+    # named on one are unknown (or taken) on the next, so none may outlive a statement.
+    database_pgbouncer: bool = Field(
+        default=False, description="DATABASE_URL is PgBouncer in transaction mode: no statement caches."
+    )
 
     dars_env: Environment = Environment.PRODUCTION
     dars_data_dir: Path = Path(".dars")
@@ -99,11 +106,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _asyncpg_url(cls, value: str | None) -> str | None:
+        # As platforms give it (postgres://, postgresql://, ?sslmode=…), in the asyncpg dialect's form.
         if value is None or value.strip() == "":
             return None
-        if not value.startswith("postgresql+asyncpg://"):
-            raise ValueError("must start with postgresql+asyncpg:// (async SQLAlchemy with asyncpg)")
-        return value
+        return asyncpg_url(value)
 
     @field_validator("admin_token", "telegram_bot_token", mode="before")
     @classmethod

@@ -48,7 +48,7 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable:
 @pytest.mark.parametrize(
     "variable,value,secret",
     [
-        ("DATABASE_URL", "postgresql://dars:s3cret-pass@db.example:5432/dars", "s3cret-pass"),
+        ("DATABASE_URL", "mysql://dars:s3cret-pass@db.example:3306/dars", "s3cret-pass"),
         ("TELEGRAM_WEBHOOK_SECRET", "not allowed: s3cret!", "s3cret"),
     ],
 )
