@@ -33,29 +33,48 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from src.database import database_url
 
     settings = get_settings()
     url = database_url()  # starts the embedded server when DATABASE_URL is unset
-
-    from src.api.app import create_app
-    from src.migrations import upgrade
-
-    where = "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL"
-    print(f"dars: database: {where}; migrating to head", flush=True)
-    upgrade(url)
-    _load_library_on_start()
+    if args.no_release:
+        print("dars: release steps skipped (--no-release): the database is taken as migrated", flush=True)
+    else:
+        _release(url, "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL")
+    workers = args.workers or settings.dars_workers
+    # Worker processes start afresh (spawned) and read the environment: give them the URL this process
+    # resolved, so they use the embedded server it runs instead of each starting one.
+    os.environ["DATABASE_URL"] = url
     # uvicorn handles SIGTERM (systemd, docker stop, kill) by shutting down, then raises it again with the
     # handler it found. The default handler ends the process on the spot: no atexit, and an embedded
     # PostgreSQL left running on its own. This one exits as Ctrl-C does, so the server is stopped.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+        # With several workers uvicorn's supervisor forwards SIGTERM to each, and each drains its requests.
+        uvicorn.run(
+            "src.api.app:create_app",
+            factory=True,
+            host=args.host or settings.dars_host,
+            port=args.port or settings.dars_port,
+            workers=workers,
+            timeout_graceful_shutdown=settings.dars_shutdown_timeout_seconds,
+        )
     finally:
         stop_embedded_servers()
     return 0
+
+
+def _release(url: str, where: str) -> None:
+    """Migrate to head and load the library: once per start, before any worker serves."""
+    from src.migrations import upgrade
+
+    print(f"dars: database: {where}; migrating to head", flush=True)
+    upgrade(url)
+    _load_library_on_start()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -156,7 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the database (embedded if needed) and the HTTP API")
     serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--port", type=int, default=None, help="default: DARS_PORT, else PORT, else 8000")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="uvicorn worker processes (default: DARS_WORKERS, 1)"
+    )
+    serve.add_argument(
+        "--no-release",
+        action="store_true",
+        help="skip the migrations and the library load (a platform's pre-deploy step ran them)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")

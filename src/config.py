@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from src.costs.pricing import DEFAULT_PRICES, ModelPrice
@@ -59,7 +59,13 @@ class Settings(BaseSettings):
     dars_pricing_json: str | None = None
 
     dars_host: str = "127.0.0.1"
-    dars_port: int = Field(default=8000, ge=1, le=65535)
+    # Platforms (Railway, Render, Heroku, Cloud Run) say the port in PORT; DARS_PORT wins when both are set.
+    dars_port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("dars_port", "port"))
+    # uvicorn worker processes of `dars serve`; migrations and the library load run once, before they start.
+    dars_workers: int = Field(default=1, ge=1, le=64)
+    # On SIGTERM, requests in flight get this long to finish before their connections are closed: under the
+    # platform's grace period (docker stop: 10 s, then SIGKILL).
+    dars_shutdown_timeout_seconds: int = Field(default=8, ge=1, le=3600)
 
     # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
