@@ -1,20 +1,24 @@
-"""`dars serve` as the container runs it (Dockerfile's CMD): real processes, real signals, a real database.
+"""What the image and Railway run, run here: real processes, real signals, a real database.
 
-The image is not built here (no container engine on these machines); what it runs is: `dars serve` with the
-image's environment (DARS_HOST=0.0.0.0, the platform's PORT, DARS_WORKERS), against a fresh database given
-as a platform gives it (postgresql://).
+The image is not built here (no container engine on these machines); what it runs is tested instead: the
+Dockerfile's CMD with the ENV of its final stage (DARS_HOST=0.0.0.0, DARS_WORKERS=2) plus the platform's
+PORT, and railway.toml's pre-deploy and start commands in exec form, against a fresh database given as a
+platform gives it (postgresql://).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -31,7 +35,7 @@ from src.database import engine_for
 from src.migrations import alembic_config
 from tests.conftest import _admin
 
-DARS = str(Path(sys.executable).parent / "dars")
+ROOT = Path(__file__).resolve().parents[2]
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -53,17 +57,25 @@ def _free_port() -> int:
         return port
 
 
-def _container_env(url: str, port: int, **extra: str) -> dict[str, str]:
-    """The image's environment (Dockerfile ENV) plus what the platform sets."""
+def _image() -> tuple[list[str], dict[str, str]]:
+    """The Dockerfile's CMD and the ENV of its final stage, so these tests run what the image runs."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    final = [line.strip() for line in dockerfile.split("\nFROM ")[-1].splitlines()]
+    env: dict[str, str] = {}
+    for line in final:
+        if line.startswith("ENV "):
+            env |= dict(pair.split("=", 1) for pair in shlex.split(line[4:]))
+    (cmd,) = [json.loads(line[4:]) for line in final if line.startswith("CMD ")]
+    return cmd, env
+
+
+def _container_env(url: str, port: int) -> dict[str, str]:
+    """The image's environment (its PATH: this venv's bin) plus what the platform sets."""
+    _, image_env = _image()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DARS_", "TELEGRAM_", "DATABASE_"))}
-    return env | {
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "DARS_HOST": "0.0.0.0",
-        "DARS_ENV": "production",
-        "SESSION_EXPIRY_INTERVAL_SECONDS": "0",
-        **extra,
-    }
+    env |= {k: v for k, v in image_env.items() if k != "PATH"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env | {"DATABASE_URL": url, "PORT": str(port), "SESSION_EXPIRY_INTERVAL_SECONDS": "0"}
 
 
 def _healthy(port: int) -> bool:
@@ -104,10 +116,10 @@ class Serve:
     """`dars serve` in a session of its own, its output in files (a pipe nobody reads can fill and stall
     it); whatever happens, the supervisor and every worker are gone at the end."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str], *args: str) -> None:
+    def __init__(self, tmp_path: Path, env: dict[str, str], command: list[str]) -> None:
         self._out, self._err = (tmp_path / "stdout").open("w+"), (tmp_path / "stderr").open("w+")
         self.process = subprocess.Popen(
-            [DARS, "serve", *args], env=env, stdout=self._out, stderr=self._err, start_new_session=True
+            command, env=env, stdout=self._out, stderr=self._err, start_new_session=True
         )
 
     def output(self) -> tuple[str, str]:
@@ -131,9 +143,13 @@ class Serve:
         self._err.close()
 
 
-def test_two_workers_migrate_and_load_once_then_drain_on_sigterm(fresh_url: str, tmp_path: Path) -> None:
+def test_the_images_command_migrates_and_loads_once_then_drains_on_sigterm(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    command, image_env = _image()
+    assert (command, image_env["DARS_HOST"], image_env["DARS_WORKERS"]) == (["dars", "serve"], "0.0.0.0", "2")
     port = _free_port()
-    serve = Serve(tmp_path, _container_env(fresh_url, port, DARS_WORKERS="2"))
+    serve = Serve(tmp_path, _container_env(fresh_url, port), command)
     try:
         serve.wait_healthy(port)
         # A request in flight when SIGTERM comes: its headers are in, its body not yet.
@@ -165,18 +181,27 @@ def test_two_workers_migrate_and_load_once_then_drain_on_sigterm(fresh_url: str,
     assert asyncio.run(_scalar(fresh_url, "SELECT count(*) FROM problems")) == 280
 
 
-def test_no_release_serves_without_migrating(fresh_url: str, tmp_path: Path) -> None:
-    """On Railway the pre-deploy command migrates and loads; the start command then only serves."""
+def test_railways_pre_deploy_then_start_command(fresh_url: str, tmp_path: Path) -> None:
+    """railway.toml's commands as Railway runs them with a Dockerfile: exec form, the image's environment."""
+    deploy = tomllib.loads((ROOT / "railway.toml").read_text())["deploy"]
+    assert (deploy["healthcheckPath"], deploy["restartPolicyType"]) == ("/health", "ON_FAILURE")
     port = _free_port()
-    serve = Serve(tmp_path, _container_env(fresh_url, port), "--no-release")
+    env = _container_env(fresh_url, port)
+    (pre_deploy,) = deploy["preDeployCommand"]
+    assert "dars db upgrade && dars content load" in pre_deploy
+    release = subprocess.run(
+        shlex.split(pre_deploy), env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert release.returncode == 0, release.stderr
+    assert asyncio.run(_scalar(fresh_url, "SELECT version_num FROM alembic_version")) == HEAD
+    assert asyncio.run(_scalar(fresh_url, "SELECT count(*) FROM problems")) == 280
+    serve = Serve(tmp_path, env, shlex.split(deploy["startCommand"]))
     try:
         serve.wait_healthy(port)
         serve.process.send_signal(signal.SIGTERM)
-        assert serve.process.wait(timeout=60) == 128 + signal.SIGTERM
+        assert serve.process.wait(timeout=60) == 0
         out, _ = serve.output()
     finally:
         serve.close()
-    assert "migrating" not in out
+    assert "migrating" not in out  # the pre-deploy step did it, once
     assert "release steps skipped" in out
-    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
-    assert asyncio.run(_scalar(fresh_url, tables)) == 0
