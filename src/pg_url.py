@@ -9,10 +9,12 @@ SQLAlchemy would pass `sslmode` on to `asyncpg.connect()`, which has no such arg
 
 from __future__ import annotations
 
+import inspect
 import ssl
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -21,6 +23,14 @@ _SCHEMES = {"postgres": ASYNCPG_SCHEME, "postgresql": ASYNCPG_SCHEME, ASYNCPG_SC
 # libpq's sslmode values, weakest first; asyncpg's `ssl` argument takes the same strings, same meaning.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 _VERIFYING = ("require", "verify-ca", "verify-full")
+# What may stay in the query: SQLAlchemy's dialect passes it on to asyncpg.connect() as keyword arguments
+# (`host` is how a Unix socket is named), and any other name would fail every connection.
+_PASSED_ON = (
+    set(inspect.signature(asyncpg.connect).parameters) - {"dsn", "loop", "connection_class", "record_class"}
+) | {"prepared_statement_cache_size"}
+_LIBPQ_ONLY_HINTS = {
+    "channel_binding": "asyncpg has no channel binding; sslmode=verify-full and sslrootcert check the server",
+}
 
 
 class DatabaseUrlError(ValueError):
@@ -63,6 +73,9 @@ def engine_arguments(url: str | URL) -> tuple[URL, dict[str, Any]]:
         # libpq's default mode is prefer, which never checks the certificate: a root certificate given
         # without a mode means the operator wants it checked (libpq does so only with verify-ca/-full).
         raise DatabaseUrlError("sslrootcert needs sslmode=verify-ca or sslmode=verify-full")
+    for name in sorted(set(query) - _PASSED_ON):
+        hint = _LIBPQ_ONLY_HINTS.get(name, "not a connection setting asyncpg takes")
+        raise DatabaseUrlError(f"remove the query parameter {name} ({hint})")
     return parsed.set(query=query), connect_args
 
 

@@ -89,6 +89,14 @@ def test_no_sslmode_leaves_asyncpgs_default() -> None:
             "postgresql://dars:s3cret-pass@db.example/dars?sslmode=verify-full&sslrootcert=/nowhere/root.crt",
             "cannot be read",
         ),
+        (
+            "postgresql://dars:s3cret-pass@db.example/dars?sslmode=require&channel_binding=require",
+            "remove the query parameter channel_binding (asyncpg has no channel binding",
+        ),
+        (
+            "postgresql://dars:s3cret-pass@db.example/dars?pgbouncer=true",
+            "remove the query parameter pgbouncer",
+        ),
     ],
 )
 def test_urls_dars_cannot_use_stop_start_up_naming_the_variable(
