@@ -169,6 +169,12 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 64 (as DARS_WORKERS)")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dars", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -177,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None, help="default: DARS_PORT, else PORT, else 8000")
     serve.add_argument(
-        "--workers", type=int, default=None, help="uvicorn worker processes (default: DARS_WORKERS, 1)"
+        "--workers", type=_worker_count, default=None, help="uvicorn processes (default: DARS_WORKERS, 1)"
     )
     serve.add_argument(
         "--no-release",
