@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from src.config import ConfigError, get_settings
-from src.embedded_db import stop_embedded_servers
+from src.embedded_db import EmbeddedDatabaseError, stop_embedded_servers
 
 logger = logging.getLogger("dars")
 T = TypeVar("T")
@@ -33,27 +33,48 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from src.api.app import create_app
     from src.database import database_url
-    from src.migrations import upgrade
 
     settings = get_settings()
     url = database_url()  # starts the embedded server when DATABASE_URL is unset
-    where = "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL"
-    print(f"dars: database: {where}; migrating to head", flush=True)
-    upgrade(url)
-    _load_library_on_start()
+    if args.no_release:
+        print("dars: release steps skipped (--no-release): the database is taken as migrated", flush=True)
+    else:
+        _release(url, "embedded PostgreSQL" if settings.database_url is None else "DATABASE_URL")
+    workers = args.workers or settings.dars_workers
+    # Worker processes start afresh (spawned) and read the environment: give them the URL this process
+    # resolved, so they use the embedded server it runs instead of each starting one.
+    os.environ["DATABASE_URL"] = url
     # uvicorn handles SIGTERM (systemd, docker stop, kill) by shutting down, then raises it again with the
     # handler it found. The default handler ends the process on the spot: no atexit, and an embedded
     # PostgreSQL left running on its own. This one exits as Ctrl-C does, so the server is stopped.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+        # With several workers uvicorn's supervisor forwards SIGTERM to each, and each drains its requests.
+        uvicorn.run(
+            "src.api.app:create_app",
+            factory=True,
+            host=args.host or settings.dars_host,
+            port=args.port or settings.dars_port,
+            workers=workers,
+            timeout_graceful_shutdown=settings.dars_shutdown_timeout_seconds,
+        )
     finally:
         stop_embedded_servers()
     return 0
+
+
+def _release(url: str, where: str) -> None:
+    """Migrate to head and load the library: once per start, before any worker serves."""
+    from src.migrations import upgrade
+
+    print(f"dars: database: {where}; migrating to head", flush=True)
+    upgrade(url)
+    _load_library_on_start()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -69,12 +90,15 @@ def _load_library_on_start() -> None:
 
 
 def _db(args: argparse.Namespace) -> int:
+    from src.database import database_url
+
+    url = database_url()  # first: no database, one line, before Alembic logs anything
+
     from alembic import command
 
-    from src.database import database_url
     from src.migrations import alembic_config
 
-    config = alembic_config(database_url())
+    config = alembic_config(url)
     if args.action == "upgrade":
         command.upgrade(config, args.revision or "head")
     elif args.action == "downgrade":
@@ -147,13 +171,27 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError("must be a whole number from 1 to 64 (as DARS_WORKERS)")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dars", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="start the database (embedded if needed) and the HTTP API")
     serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--port", type=int, default=None, help="default: DARS_PORT, else PORT, else 8000")
+    serve.add_argument(
+        "--workers", type=_worker_count, default=None, help="uvicorn processes (default: DARS_WORKERS, 1)"
+    )
+    serve.add_argument(
+        "--no-release",
+        action="store_true",
+        help="skip the migrations and the library load (a platform's pre-deploy step ran them)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database migrations")
@@ -203,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         get_settings()
         return handler(args)
-    except ConfigError as exc:
+    except (ConfigError, EmbeddedDatabaseError) as exc:
         print(f"dars: {exc}", file=sys.stderr)
         return 2
 

@@ -9,10 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from src.costs.pricing import DEFAULT_PRICES, ModelPrice
+from src.pg_url import asyncpg_url
 
 
 class Environment(StrEnum):
@@ -36,11 +37,17 @@ class Settings(BaseSettings):
     # The spec's database variables.
     database_url: str | None = Field(
         default=None,
-        description="postgresql+asyncpg://user:pass@host:port/dbname; unset = embedded server.",
+        description="postgresql://, postgres:// or postgresql+asyncpg://user:pass@host:port/dbname "
+        "(?sslmode=… carried to asyncpg); unset = embedded server.",
     )
     database_echo: bool = False
     database_pool_size: int = Field(default=5, ge=1, le=100)
     database_max_overflow: int = Field(default=10, ge=0, le=200)
+    # PgBouncer in transaction mode hands each transaction any server connection: prepared statements
+    # named on one are unknown (or taken) on the next, so none may outlive a statement.
+    database_pgbouncer: bool = Field(
+        default=False, description="DATABASE_URL is PgBouncer in transaction mode: no statement caches."
+    )
 
     dars_env: Environment = Environment.PRODUCTION
     dars_data_dir: Path = Path(".dars")
@@ -52,7 +59,13 @@ class Settings(BaseSettings):
     dars_pricing_json: str | None = None
 
     dars_host: str = "127.0.0.1"
-    dars_port: int = Field(default=8000, ge=1, le=65535)
+    # Platforms (Railway, Render, Heroku, Cloud Run) say the port in PORT; DARS_PORT wins when both are set.
+    dars_port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("dars_port", "port"))
+    # uvicorn worker processes of `dars serve`; migrations and the library load run once, before they start.
+    dars_workers: int = Field(default=1, ge=1, le=64)
+    # On SIGTERM, requests in flight get this long to finish before their connections are closed: under the
+    # platform's grace period (docker stop: 10 s, then SIGKILL).
+    dars_shutdown_timeout_seconds: int = Field(default=8, ge=1, le=3600)
 
     # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
@@ -119,11 +132,10 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _asyncpg_url(cls, value: str | None) -> str | None:
+        # As platforms give it (postgres://, postgresql://, ?sslmode=…), in the asyncpg dialect's form.
         if value is None or value.strip() == "":
             return None
-        if not value.startswith("postgresql+asyncpg://"):
-            raise ValueError("must start with postgresql+asyncpg:// (async SQLAlchemy with asyncpg)")
-        return value
+        return asyncpg_url(value)
 
     @field_validator("admin_token", "telegram_bot_token", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -29,6 +30,7 @@ from sqlalchemy.pool import NullPool
 from src.config import Environment, get_settings
 from src.driver import OneConnectionSession, end_transaction
 from src.embedded_db import start_embedded_server
+from src.pg_url import engine_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,24 @@ def database_url() -> str:
     return start_embedded_server(settings.dars_data_dir)
 
 
+def engine_for(url: str, **options: Any) -> AsyncEngine:
+    """An async engine for `url` as any source gives it (DATABASE_URL, TEST_DATABASE_URL, Alembic's option):
+    the scheme made asyncpg's and `sslmode` carried to asyncpg (src/pg_url.py), and with DATABASE_PGBOUNCER
+    no prepared statement that outlives its statement. Every engine Dars builds comes from here."""
+    engine_url, connect_args = engine_arguments(url)
+    if get_settings().database_pgbouncer:
+        # asyncpg's cache off: its own statements are unnamed. SQLAlchemy's dialect still prepares a named
+        # statement for each execution: unique names, so two clients sharing a server connection through
+        # PgBouncer never collide, and no cache that would reuse one on another server connection.
+        connect_args |= {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
+    return create_async_engine(engine_url, connect_args=connect_args, **options)
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4().hex}__"
+
+
 def get_engine() -> AsyncEngine:
     """The process-wide async engine (created on first use)."""
     global _engine, _session_factory
@@ -94,9 +114,10 @@ def get_engine() -> AsyncEngine:
         url = database_url()
         if settings.dars_env is Environment.TEST:
             # Tests open and close many event loops; pooled connections must not outlive theirs.
-            _engine = create_async_engine(url, echo=settings.database_echo, poolclass=NullPool)
+            _engine = engine_for(url, echo=settings.database_echo, poolclass=NullPool)
         else:
-            _engine = create_async_engine(
+            # The contract's production pool, per process: each uvicorn worker holds its own.
+            _engine = engine_for(
                 url,
                 echo=settings.database_echo,
                 pool_size=settings.database_pool_size,

