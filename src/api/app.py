@@ -23,6 +23,7 @@ from src.bot.webhook import router as telegram_router
 from src.bot.webhook import telegram_lifespan
 from src.config import Environment, get_settings
 from src.database import check_connection, dispose_engine
+from src.outage import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +102,13 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
         "/health",
         tags=["operations"],
         summary="Liveness and database connectivity",
-        responses={503: {"description": "The database does not answer"}},
+        responses={503: {"description": "The database does not answer (`database: false`, `Retry-After`)"}},
     )
     async def health() -> JSONResponse:
-        database_ok = await check_connection()
-        body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
-        return JSONResponse(body, status_code=200 if database_ok else 503)
+        if await check_connection():
+            return JSONResponse({"status": "ok", "database": True})
+        body = {"status": "degraded", "database": False, "error": "database_unavailable"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     app.include_router(sessions.router)  # first: the practice loop's requests are most of all requests
     app.include_router(students.router)
