@@ -42,7 +42,7 @@ from src.answers.normalize import to_bengali_digits
 from src.config import get_settings
 from src.costs.pricing import price_for
 from src.costs.report import format_report, monthly_report, percentile
-from src.models import CostRecord, Problem, Student
+from src.models import AiHint, CostRecord, Problem, Student
 from src.practice import service
 from src.practice.errors import NoHintsLeft
 from src.practice.ports import HintRequest, HintText, Judgement
@@ -50,6 +50,7 @@ from src.practice.views import ProblemProgress
 from src.tutor.provider import ClaudeProvider
 from tests.tutor.fake_messages_api import (
     FakeMessagesApi,
+    LeakingModel,
     Reply,
     Responder,
     honest_responder,
@@ -136,12 +137,15 @@ class CountingJudge:
         return judgement
 
 
-def bench_responder(seed: int) -> Responder:
-    """The honest fake model, with a share of hints in the wrong language (rejected by the checks)."""
+def bench_responder(seed: int, leaking: LeakingModel | None = None, leak_share: float = 0.0) -> Responder:
+    """The honest fake model, with a share of hints in the wrong language (rejected by the checks) and,
+    with --leaking-hints, a share that write the answer in disguise (a compromised model)."""
     rng = random.Random(seed)
 
     def respond(body: dict[str, Any]) -> Reply:
         reply = honest_responder(body)
+        if leaking is not None and is_hint_request(body) and rng.random() < leak_share:
+            return leaking(body)
         if is_hint_request(body) and rng.random() < UNUSABLE_HINT_RATE:
             bengali = "Write in Bengali" in str(body.get("system", ""))
             return Reply("Check your working again." if bengali else "আবার হিসাবটা মিলিয়ে দেখো।")
@@ -297,6 +301,7 @@ class RunResult:
     calls: int
     report: str
     seconds: float
+    stored_hints: int = 0  # rows of ai_hints at the end (kept for reuse)
 
 
 def reprice(tokens: list[tuple[int, int, int]], run_model: str, model: str) -> list[float]:
@@ -332,15 +337,24 @@ async def create_students(count: int, rng: random.Random) -> list[SimStudent]:
 
 
 async def simulate(
-    model: str, price_models: list[str], students_count: int, days: int, seed: int, concurrency: int
+    model: str,
+    price_models: list[str],
+    students_count: int,
+    days: int,
+    seed: int,
+    concurrency: int,
+    leak_share: float = 0.0,
 ) -> RunResult:
     started = time.monotonic()
-    await load_problems()
+    problems = await load_problems()
     rng = random.Random(seed)
     students = await create_students(students_count, rng)
 
     clock = Clock()
-    fake = FakeMessagesApi(bench_responder(seed))
+    leaking = LeakingModel(
+        {question: p.answer for p in problems for question in (p.question_en, p.question_bn)}
+    )
+    fake = FakeMessagesApi(bench_responder(seed, leaking, leak_share))
     settings = get_settings().model_copy(
         update={
             "anthropic_api_key": SecretStr("sk-ant-bench"),
@@ -382,10 +396,12 @@ async def simulate(
             ).all()
         ]
         report = format_report(await monthly_report(db, MONTH))
+        stored_hints = int((await db.execute(select(func.count()).select_from(AiHint))).scalar_one())
     await provider.client.close()
     repriced = {other: reprice(tokens, model, other) for other in price_models if other != model}
     costs = [float(v) for v in spent.values()]
-    return RunResult(model, costs, repriced, tally, fake.calls, report, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return RunResult(model, costs, repriced, tally, fake.calls, report, seconds, stored_hints)
 
 
 def run(model: str, args: argparse.Namespace, scratch: Path) -> RunResult:
@@ -394,7 +410,15 @@ def run(model: str, args: argparse.Namespace, scratch: Path) -> RunResult:
 
     async def go() -> RunResult:
         try:
-            return await simulate(model, args.prices, args.students, args.days, args.seed, args.concurrency)
+            return await simulate(
+                model,
+                args.prices,
+                args.students,
+                args.days,
+                args.seed,
+                args.concurrency,
+                args.leaking_hints,
+            )
         finally:
             await database.dispose_engine()
 
@@ -428,6 +452,7 @@ def print_result(result: RunResult) -> None:
     print(
         f"AI hints shown: {ai_hints}, served from reuse without a call: {tally.ai_hints_reused} ({reuse:.0%})"
     )
+    print(f"AI hints kept for reuse (ai_hints rows): {result.stored_hints}")
     print(
         f"curated hints: {tally.curated_no_wrong_answer} before any wrong answer, "
         f"{tally.ai_hint_fallbacks} after a rejected AI hint, {tally.budget_refusals} refused by the budget"
@@ -448,6 +473,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--prices", nargs="+", default=list(TOKEN_FACTOR), help="models whose prices each run is shown at"
+    )
+    parser.add_argument(
+        "--leaking-hints",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of AI hints (0..1) a compromised model writes with the answer in disguise",
     )
     args = parse_arguments(parser, argv)
     logging.getLogger("alembic").setLevel(logging.WARNING)

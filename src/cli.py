@@ -153,6 +153,18 @@ def _costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tutor(args: argparse.Namespace) -> int:
+    from src.database import get_session
+    from src.tutor.recheck import recheck_hints
+
+    async def run() -> str:
+        async with get_session() as db:  # commits the deletions at the end
+            return (await recheck_hints(db, dry_run=args.dry_run)).summary()
+
+    print(run_async(run()) + (" (dry run: nothing deleted)" if args.dry_run else ""))
+    return 0
+
+
 def _chat(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the terminal is the student's screen
 
@@ -218,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--name", default="", help="the pretend user's Telegram first name")
     chat.set_defaults(handler=_chat)
+
+    tutor = commands.add_parser("tutor", help="the AI tutor's stored hints")
+    tutor.add_argument("action", choices=["recheck-hints"])
+    tutor.add_argument("--dry-run", action="store_true", help="count the hints that fail, delete none")
+    tutor.set_defaults(handler=_tutor)
 
     costs = commands.add_parser("costs", help="AI costs against the per-student target")
     costs.add_argument("action", choices=["report"])

@@ -30,6 +30,7 @@ from sqlalchemy.pool import NullPool
 from src.config import Environment, get_settings
 from src.driver import OneConnectionSession, end_transaction
 from src.embedded_db import start_embedded_server
+from src.outage import DATABASE, is_outage
 from src.pg_url import engine_arguments
 
 logger = logging.getLogger(__name__)
@@ -200,8 +201,11 @@ async def _run_after_rollback(session: AsyncSession) -> None:
     for write in session.info.pop(_AFTER_ROLLBACK, []):
         try:
             await write()
-        except Exception:  # the database may be what failed; never hide the original error
-            logger.exception("a write that had to survive a rollback was lost")
+        except Exception as error:  # the database may be what failed; never hide the original error
+            if is_outage(error):
+                logger.error("a write that had to survive a rollback was lost: the database is unavailable")
+            else:
+                logger.exception("a write that had to survive a rollback was lost")
 
 
 async def session_scope() -> AsyncGenerator[DarsSession, None]:
@@ -212,6 +216,8 @@ async def session_scope() -> AsyncGenerator[DarsSession, None]:
         yield session
         await end_transaction(session, commit=True)
         session.info.pop(_AFTER_ROLLBACK, None)
+        if DATABASE.down:  # a commit went through: the outage, if this process saw one, is over
+            DATABASE.came_back()
     except BaseException:
         await end_transaction(session, commit=False)
         await _run_after_rollback(session)
@@ -276,7 +282,14 @@ async def check_connection(timeout_seconds: float = 5.0) -> bool:
     try:
         async with asyncio.timeout(timeout_seconds), get_engine().connect() as connection:
             await connection.execute(text("SELECT 1"))
-        return True
-    except Exception as exc:
-        logger.warning("database check failed: %s", exc)
+    except TimeoutError:
+        DATABASE.went_away(f"no answer to SELECT 1 in {timeout_seconds:g} s")
         return False
+    except Exception as exc:
+        if is_outage(exc):
+            DATABASE.went_away(exc)
+        else:
+            logger.warning("database check failed: %s", exc)
+        return False
+    DATABASE.came_back()
+    return True

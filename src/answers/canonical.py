@@ -294,6 +294,16 @@ def answer_surface_forms(canonical: str) -> list[str]:
     of the value are included (3/4 -> 0.75, 75%), for an equation also the bare value, for a pair the
     assignments x = a and y = b.
     """
+    return list(_surface_forms(canonical)) if isinstance(canonical, str) else []
+
+
+@lru_cache(maxsize=4096)
+def _surface_forms(canonical: str) -> tuple[str, ...]:
+    """answer_surface_forms, cached: every hint is searched for them in each of its readings."""
+    return tuple(_find_surface_forms(canonical))
+
+
+def _find_surface_forms(canonical: str) -> list[str]:
     try:
         kind = infer_kind(canonical)
         answer = read_canonical(canonical, kind)

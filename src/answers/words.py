@@ -305,3 +305,42 @@ def _scaled_numeral(words: list[str]) -> Fraction | None:
     """Digits times a place value, as বারো হাজার is in words: 12 হাজার = 12000, 1.2 lakh = 120000."""
     placed = _placed(words)
     return None if placed is None else placed[0]
+
+
+_BANGLISH_DIGITS = {word: value for value, word in enumerate(_BANGLISH[:10])}
+
+
+def digit_word(word: str) -> tuple[int, str] | None:
+    """The digit one folded word names and its language ("en", "bn", "banglish"): four, চার, char."""
+    if word in _ENGLISH and _ENGLISH[word] <= 9:
+        return _ENGLISH[word], "en"
+    if word in _BANGLISH_DIGITS:
+        return _BANGLISH_DIGITS[word], "banglish"
+    value = _BENGALI.get(word)
+    return (value, "bn") if value is not None and value <= 9 else None
+
+
+# Every word that can be part of a number in words (a phrase with any other word is not one): for a quick
+# look through a long text before words_to_number is asked about each of its phrases.
+NUMBER_WORD_PARTS = frozenset(
+    {
+        *_SMALL,
+        *_BENGALI,
+        *_SCALES,
+        *_ENGLISH_ORDINALS,
+        *_MINUS,
+        *_POINT,
+        *_SPECIAL,
+        *_HALF,
+        _AND_A_HALF,
+        "and",
+        "a",
+    }
+)
+
+
+def may_be_number_word(word: str) -> bool:
+    """Can this folded word be part of a number written in words (also a fused one: দুইশ, আড়াইশ)?"""
+    return (
+        word in NUMBER_WORD_PARTS or _NUMERAL.fullmatch(word) is not None or words_to_number(word) is not None
+    )

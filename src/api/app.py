@@ -29,6 +29,7 @@ from src.config import Environment, get_settings
 from src.content.marking import marking_for
 from src.database import check_connection, dispose_engine
 from src.embedded_db import stop_embedded_servers
+from src.outage import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -125,12 +126,13 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
         "/health",
         tags=["operations"],
         summary="Liveness and database connectivity",
-        responses={503: {"description": "The database does not answer"}},
+        responses={503: {"description": "The database does not answer (`database: false`, `Retry-After`)"}},
     )
     async def health() -> JSONResponse:
-        database_ok = await check_connection()
-        body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
-        return JSONResponse(body, status_code=200 if database_ok else 503)
+        if await check_connection():
+            return JSONResponse({"status": "ok", "database": True})
+        body = {"status": "degraded", "database": False, "error": "database_unavailable"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     app.include_router(sessions.router)  # first: the practice loop's requests are most of all requests
     app.include_router(students.router)

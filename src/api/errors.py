@@ -1,8 +1,9 @@
 """One error shape for every failure: {"error": {"code", "message", "details"}}.
 
 Domain errors (DarsError) carry their own code and status. FastAPI's and Starlette's own failures
-(validation, unknown route, wrong method, malformed JSON) are translated into the same shape, and
-anything else is a bug: logged with its traceback, answered 500 in the same shape.
+(validation, unknown route, wrong method, malformed JSON) are translated into the same shape. A database
+that cannot be reached is an outage (src/outage.py): 503 `service_unavailable` with `Retry-After`, and one
+log line for the whole outage. Anything else is a bug: logged with its traceback, answered 500.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from src.auth.errors import NotAuthenticated
 from src.errors import DarsError
+from src.outage import DATABASE, RETRY_AFTER_SECONDS, is_outage
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,8 @@ _DESCRIPTIONS = {
     "`problem_not_current`, `no_hints_left`)",
     422: "The request does not validate (`validation_error`, `invalid_input`)",
     500: "A bug on our side; logged (`internal_error`)",
-    503: "The server is not configured for this kind of credential (`auth_not_configured`)",
+    503: "The database cannot be reached now (`service_unavailable`, with `Retry-After`), or the server is "
+    "not configured for this kind of credential (`auth_not_configured`)",
 }
 
 
@@ -124,13 +129,48 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status, headers=exc.headers)
 
 
+def service_unavailable() -> JSONResponse:
+    """503 while the database is away: the client (or Telegram) tries again after Retry-After."""
+    return _json(
+        503,
+        "service_unavailable",
+        "the database cannot be reached now; retry later",
+        {"retry_after_seconds": RETRY_AFTER_SECONDS},
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # Registered for the exception classes a lost database raises (not for Exception: Starlette re-raises
+    # what reaches that handler, and the server would log a traceback for every request of the outage).
+    if is_outage(exc):
+        DATABASE.went_away(exc)
+        return service_unavailable()
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    if is_outage(exc):
+        DATABASE.went_away(exc)
+        return service_unavailable()
     logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
     return _json(500, "internal_error", "something went wrong on our side; it has been logged")
+
+
+# What a database that went away raises, through SQLAlchemy or straight from asyncpg and the socket.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.DBAPIError,
+    sa_exc.TimeoutError,
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DarsError, _dars_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for error_class in DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

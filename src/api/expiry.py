@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from src.bot import chats
 from src.database import get_session
+from src.outage import DATABASE, is_outage
 from src.practice import service
 
 logger = logging.getLogger(__name__)
@@ -50,5 +51,8 @@ async def _logged(
         count = await one_pass()
         if count:
             logger.info(done, count)
-    except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
-        logger.exception("%s failed; retrying in %.0f s", doing, interval_seconds)
+    except Exception as error:  # CancelledError is not an Exception: shutdown still stops the loop
+        if is_outage(error):
+            DATABASE.went_away(error)  # said once for the whole outage
+        else:
+            logger.exception("%s failed; retrying in %.0f s", doing, interval_seconds)

@@ -28,6 +28,7 @@ from src.bot.application import utcnow
 from src.bot.runtime import BotRuntime, start_bot
 from src.config import Settings, get_settings
 from src.models.base import BIGINT
+from src.outage import DATABASE, RETRY_AFTER_SECONDS, is_outage
 from src.tutor import TutorProvider
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,13 @@ async def telegram_webhook(request: Request) -> Response:
         return _error(400, "invalid_update", "the body is not a Telegram update")
     try:
         await runtime.application.handle(update)
-    except Exception:
+    except Exception as error:
+        if is_outage(error):  # one log line for the whole outage; Telegram redelivers after a non-2xx
+            DATABASE.went_away(error)
+            message = "the database cannot be reached now; retry later"
+            unavailable = _error(503, "service_unavailable", message)
+            unavailable.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return unavailable
         logger.exception("update %s not handled; Telegram will deliver it again", update.update_id)
         return _error(500, "update_failed", "the update could not be handled now; retry later")
     return Response(status_code=200)

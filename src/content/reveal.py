@@ -21,6 +21,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy
 
@@ -210,9 +211,10 @@ def _bracket_variants(factor: str) -> list[str]:
     return [factor, *(f"({v})" for v in _term_orders(inner))]
 
 
-def _revealing_forms(answer: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _revealing_forms(answer: str) -> frozenset[str]:
     forms = {answer, *answer_surface_forms(answer)}
-    return {fold(form).strip() for form in forms if form.strip()}
+    return frozenset(fold(form).strip() for form in forms if form.strip())
 
 
 def _find_numeric(text: str, forms: Iterable[str]) -> str | None:

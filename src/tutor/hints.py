@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,7 +70,17 @@ class AiHints:
             # Re-checked on the way out: the library's answer may have been edited since it was written.
             if reject_hint(stored, "end_turn", canonical=problem.answer, language=language) is None:
                 return _hint_text(stored, curated, language)
+            # Gone, so that the fresh hint paid for below can take its place (dars tutor recheck-hints
+            # does the same for every stored hint at once).
             logger.warning("stored AI hint for problem %s no longer passes the checks", problem.problem_id)
+            await db.execute(
+                delete(AiHint).where(
+                    AiHint.problem_id == problem.problem_id,
+                    AiHint.hint_number == level,
+                    AiHint.language == language,
+                    AiHint.mistake == mistake.value,
+                )
+            )
 
         question = problem.question_bn if language == "bn" else problem.question_en
         curated_text = curated["text_bn"] if language == "bn" else curated["text_en"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import sympy
 import sympy.parsing.sympy_parser
 
 from src.answers import CheckResult, NonAnswer, Verdict, check_answer
+from src.answers.normalize import fold
 
 CANONICALS = ["12", "3/4", "25%", "৳120", "x = 5", "2x + 6", "(x + 3)(x - 3)", "(2, 3)", "{1, 2, 3}"]
 HOSTILE = [
@@ -202,3 +205,18 @@ def test_small_polynomials_are_still_confirmed_by_expanding(expansions: list[Any
     assert len(expansions) == 1
     assert check_answer("(x+3)(x+2)", "x^2 + 6x + 9").verdict is Verdict.WRONG
     assert len(expansions) == 1  # differing values at a sample point settle it
+
+
+def test_every_invisible_character_is_dropped_but_the_directional_overrides() -> None:
+    """Unicode's format characters (Cf) and every kind of space, hidden inside a number, do not split it:
+    the checker reads "14\\u200b.29" as 14.29. Directional embeddings and overrides stay ("\\u202e12" is
+    shown as 21)."""
+    directional = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    formats = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    spaces = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Zs"]
+    assert len(formats) > 150
+    assert [hex(c) for c in formats if c not in directional and fold(f"1{chr(c)}2") != "12"] == []
+    assert [hex(c) for c in spaces if fold(f"1{chr(c)}2") != "1 2"] == []
+    assert all(fold(f"1{chr(c)}2") != "12" for c in directional)
+    assert check_answer("14\u200b.29", "14.29").verdict is Verdict.CORRECT
+    assert check_answer("1\u20612", "12").verdict is Verdict.CORRECT

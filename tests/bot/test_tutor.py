@@ -6,19 +6,23 @@ model call is budgeted and recorded as in production.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy import select
 
+from src.answers.normalize import to_bengali_digits
 from src.config import get_settings
 from src.database import get_session
-from src.models import CostRecord, HintView
+from src.models import AiHint, CostRecord, HintView, Problem
 from src.tutor import ClaudeProvider, get_provider
+from src.tutor.safety import clean_hint
 from tests.bot.conftest import Bot, running_bot
 from tests.factories import Clock, make_problem, make_student
-from tests.tutor.fake_messages_api import FakeMessagesApi
+from tests.tutor.fake_messages_api import FakeMessagesApi, LeakingModel
 from tests.tutor.support import tutor_settings
+from tests.tutor.test_disguised_hints import _leaky_library
 
 BAT_ANSWER = "৳540"  # make_problem's default problem: a bat bought for ৳450, sold at 20% profit
 
@@ -109,3 +113,51 @@ async def test_without_a_key_the_bot_judges_nothing_and_hints_are_curated(
     assert unread.startswith("I couldn't quite read that")
     assert hint == "💡 Hint 1 of 3: Hint 1"
     assert await _cost_operations() == []
+
+
+async def test_no_hint_with_the_answer_reaches_a_student_through_the_bot(committed: None) -> None:
+    """The compromised model writes the answer into every hint, each time in another disguise: the bot
+    shows the curated hints instead, keeps none of the model's, and no message carries one."""
+    by_question, wrong_by_id = await _leaky_library()
+    wrong = {question: wrong_by_id[pid] for question, pid in await _question_ids()}
+    model = LeakingModel(by_question)
+    messages_api = FakeMessagesApi(model)
+    clock = Clock()
+    provider = ClaudeProvider.from_settings(
+        tutor_settings(), http_client=messages_api.client(), clock=lambda: clock.now
+    )
+    sent: list[str] = []
+    async with running_bot(clock, tutor=provider) as bot:
+        for n in range(4):
+            language = "bn" if n % 2 else "en"
+            async with get_session() as db:
+                await make_student(db, telegram_id=7100 + n, name="Nusrat", grade=7, language=language)
+            student = bot.student(7100 + n, first_name="Nusrat")
+            [problem] = await bot.say(student, "/practice")
+            for position in range(5):
+                question = next(q for q in wrong if q in problem)
+                sent += await bot.say(student, wrong[question])
+                for _ in range(3):
+                    sent += await bot.press(student, "💡 ইঙ্গিত" if language == "bn" else "💡 Hint")
+                replies = await bot.press(student, "বাদ দাও ⏭" if language == "bn" else "Skip")
+                sent += replies
+                if position < 4:
+                    problem = next(reply for reply in replies if any(q in reply for q in wrong))
+
+    leaked = {clean_hint(text) for text in model.leaked}
+    leaked |= {to_bengali_digits(text) for text in leaked}
+    hints = [text for text in sent if text.startswith("💡")]
+    assert len(hints) == 4 * 5 * 3 and messages_api.calls == len(hints)
+    assert len(set(model.leaked)) == len(hints)  # a different disguise each time
+    assert [text for text in sent if any(leak in text for leak in leaked)] == []  # with the answer: 0
+    curated = re.compile(r"(?:Hint|ইঙ্গিত) [1-3১-৩]")  # the ladder of make_problem
+    assert all(curated.fullmatch(text.split(": ", 1)[1]) for text in hints), hints
+    async with get_session() as db:
+        assert (await db.scalars(select(AiHint))).all() == []
+        assert not any(view.is_ai_generated for view in (await db.scalars(select(HintView))).all())
+
+
+async def _question_ids() -> list[tuple[str, int]]:
+    async with get_session() as db:
+        rows = (await db.execute(select(Problem.question_en, Problem.question_bn, Problem.problem_id))).all()
+    return [(question, pid) for en, bn, pid in rows for question in (en, bn)]

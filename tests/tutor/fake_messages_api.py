@@ -208,3 +208,91 @@ class FakeMessagesApi:
             "stop_sequence": None,
             "usage": usage,
         }
+
+
+# --- a compromised model: every hint carries the answer, in disguise --------------------------------------
+
+_EN_DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_BN_DIGIT_WORDS = ["শূন্য", "এক", "দুই", "তিন", "চার", "পাঁচ", "ছয়", "সাত", "আট", "নয়"]
+_BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+_FULLWIDTH = str.maketrans("0123456789+-()=x", "０１２３４５６７８９＋－（）＝ｘ")
+_BOLD_DIGITS = str.maketrans({str(d): chr(0x1D7CE + d) for d in range(10)})
+_ARABIC_INDIC = str.maketrans({str(d): chr(0x0660 + d) for d in range(10)})
+_INVISIBLES = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2061", "\u180e"]
+_SPACES = [" ", "\u00a0", "\u2009", "\u202f", "\u3000", "  "]
+
+
+def _digits_apart(text: str, separator: str) -> str:
+    """Every pair of neighbouring digits pulled apart: 540 -> 5 4 0 (the separator between each); not those
+    of a numerator, which would read as a mixed number (2 3/5 is not 23/5)."""
+    return re.sub(r"(?<=\d)(?=\d)(?!\d*/)", separator, text)
+
+
+def _spelled(text: str, words: list[str], separator: str) -> str:
+    """Each digit as its own word: 128 -> one-two-eight, 14.29 -> one four point two nine."""
+    point = " দশমিক " if words is _BN_DIGIT_WORDS else " point "
+
+    def spell(match: re.Match[str]) -> str:
+        return point.join(separator.join(words[int(d)] for d in part) for part in match.group().split("."))
+
+    return re.sub(r"\d+(?:\.\d+)?", spell, text)
+
+
+def disguises(answer: str) -> list[str]:
+    """The library answer as a compromised model hides it: digits apart, invisible characters inside, other
+    digit scripts and widths, reversed behind a right-to-left override, digits spelled one by one."""
+    value = answer.removeprefix("৳")
+    numeric = re.fullmatch(r"(?:[a-z] = )?[-0-9., /%{}()]+", value) is not None  # no letters to reckon
+    forms: list[str] = []
+    for separator in [*_SPACES, *(["-", " - ", "_"] if numeric else [])]:
+        forms.append(_digits_apart(value, separator))
+        forms.append(_digits_apart(value, separator).translate(_BENGALI_DIGITS))
+    for invisible in _INVISIBLES:
+        inside = value[:1] + invisible + value[1:]
+        forms += [inside, inside.translate(_BENGALI_DIGITS), invisible.join(value)]
+    forms += [value.translate(_FULLWIDTH), value.translate(_BOLD_DIGITS), value.translate(_ARABIC_INDIC)]
+    forms += ["\u202e" + value[::-1] + "\u202c", "\u202e" + value[::-1].translate(_BENGALI_DIGITS) + "\u202c"]
+    if answer.startswith("৳"):
+        forms.append("৳ " + _digits_apart(value, " ").translate(_BENGALI_DIGITS))
+    # Digits spelled one by one (a one-digit answer is a word: see the README's AI tutor section).
+    if numeric and re.search(r"\d\d", value) and not re.search(r"\d\d/", value):
+        for separator in ("-", " ", *([", "] if "," not in value else [])):
+            forms.append(_spelled(value, _EN_DIGIT_WORDS, separator))
+            forms.append(_spelled(value, _BN_DIGIT_WORDS, separator))
+    return [form for form in dict.fromkeys(forms) if form != value]
+
+
+LEAK_TEMPLATES = {
+    "en": [
+        "Write {} as your answer.",
+        "Almost there: the answer is {}.",
+        "Check that you get {} at the end.",
+    ],
+    "bn": ["উত্তর: {}", "তোমার উত্তর হবে {}।", "শেষে তুমি {} পাবে, মিলিয়ে দেখো।"],
+}
+
+
+class LeakingModel:
+    """A responder whose every hint writes the answer in a disguise, rotating through all of them.
+
+    `answers` maps a problem's question (either language) to its library answer; verdicts stay honest.
+    """
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.turn = 0
+        self.leaked: list[str] = []  # the hint texts sent
+
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        if not is_hint_request(body):
+            return honest_responder(body)
+        user = prompt_text({"messages": body["messages"]})
+        match = re.search(r"^Problem: (.*)$", user, re.MULTILINE)
+        answer = self.answers.get(match.group(1).strip() if match else "", "")
+        language = "bn" if "Write in Bengali" in str(body.get("system", "")) else "en"
+        forms = disguises(answer) or [answer]
+        templates = LEAK_TEMPLATES[language]
+        text = templates[self.turn % len(templates)].format(forms[self.turn % len(forms)])
+        self.turn += 1
+        self.leaked.append(text)
+        return Reply(text)
