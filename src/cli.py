@@ -87,10 +87,12 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _content(args: argparse.Namespace) -> int:
-    from src.content.commands import load_command, validate_command
+    from src.content.commands import coverage_command, load_command, validate_command
 
     if args.action == "validate":
         return validate_command()
+    if args.action == "coverage":
+        return coverage_command()
     return run_async(load_command())
 
 
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
 
     content = commands.add_parser("content", help="the problem library")
-    content.add_argument("action", choices=["validate", "load"])
+    content.add_argument("action", choices=["validate", "load", "coverage"])
     content.set_defaults(handler=_content)
 
     sessions = commands.add_parser("sessions", help="practice sessions")

@@ -32,6 +32,7 @@ APP_TABLES = (
     "bot_chats",
     "ai_hints",
     "hint_views",
+    "retired_problems",
     "cost_records",
     "responses",
     "streaks",

@@ -59,10 +59,15 @@ class HintEntry(_Strict):
     bn: Text
 
 
+# A chapter of src/content/syllabus.yaml, "7.4"; in quotes in YAML (7.10 unquoted would read as 7.1).
+ChapterText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, max_length=10)]
+
+
 class ProblemEntry(_Strict):
-    """A problem as written in a file (grade and topic come from the file)."""
+    """A problem as written in a file (grade and topic come from the file; chapter too, unless given)."""
 
     id: StrictInt
+    chapter: ChapterText | None = None
     subtopic: ShortText | None = None
     # Ranges of difficulty and hint count are validator rules, not schema, so they get their own names.
     difficulty: StrictInt
@@ -80,6 +85,7 @@ class ProblemFile(_Strict):
 
     grade: StrictInt
     topic: ShortText
+    chapter: ChapterText | None = None  # the chapter of every problem that names none of its own
     problems: Annotated[list[dict[str, Any]], Field(min_length=1)]
 
 
@@ -89,6 +95,7 @@ class LibraryProblem(_Strict):
     file: Path
     grade: int
     topic: str
+    chapter: str | None  # None only in a file the validator refuses (rule `chapter`)
     id: int
     subtopic: str | None
     difficulty: int
@@ -101,12 +108,15 @@ class LibraryProblem(_Strict):
     hints: tuple[HintEntry, ...]
 
     @classmethod
-    def from_entry(cls, file: Path, grade: int, topic: str, entry: ProblemEntry) -> LibraryProblem:
+    def from_entry(
+        cls, file: Path, grade: int, topic: str, entry: ProblemEntry, chapter: str | None = None
+    ) -> LibraryProblem:
         return cls(
             file=file,
             grade=grade,
             topic=topic,
-            **entry.model_dump(exclude={"hints"}),
+            chapter=entry.chapter if entry.chapter is not None else chapter,
+            **entry.model_dump(exclude={"hints", "chapter"}),
             hints=tuple(entry.hints),
         )
 
@@ -154,8 +164,12 @@ _UniqueKeyLoader.add_constructor(
 
 
 def library_files(root: Path) -> list[Path]:
-    """The problem files under root, in a stable order."""
-    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    """The problem files under root, in a stable order (root/retired.yaml is the list of retired ids)."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in {".yaml", ".yml"} and p.is_file() and p != root / "retired.yaml"
+    )
 
 
 def _describe(error: ValidationError) -> Iterator[str]:
@@ -186,7 +200,7 @@ def read_file(path: Path) -> ReadResult:
             label = "" if problem_id is not None else f"problems[{index}]: "
             faults.extend(Fault(path, problem_id, "schema", label + msg) for msg in _describe(exc))
             continue
-        problems.append(LibraryProblem.from_entry(path, header.grade, header.topic, entry))
+        problems.append(LibraryProblem.from_entry(path, header.grade, header.topic, entry, header.chapter))
     return ReadResult(problems, faults)
 
 

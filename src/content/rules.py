@@ -19,6 +19,7 @@ from src.answers.kinds import AnswerKind
 from src.content.library import Fault, LibraryProblem
 from src.content.reveal import find_reveal
 from src.content.solutions import SolutionError, evaluate_solution
+from src.content.syllabus import syllabus
 from src.content.topics import TOPICS_BN
 
 GRADES = (6, 7, 8)
@@ -58,6 +59,24 @@ def check_header(problem: LibraryProblem) -> Iterator[Finding]:
         yield "difficulty", f"difficulty {problem.difficulty} is not 1, 2 or 3"
     if problem.topic not in TOPICS_BN:
         yield "topic-name", f"topic {problem.topic!r} has no Bengali name in src/content/topics.py"
+
+
+def check_chapter(problem: LibraryProblem) -> Iterator[Finding]:
+    """The problem names a chapter of src/content/syllabus.yaml, and one of its own grade."""
+    if problem.chapter is None:
+        yield "chapter", 'names no chapter: add `chapter: "7.4"` to the file or the problem'
+        return
+    chapter = syllabus().get(problem.chapter)
+    if chapter is None:
+        yield "chapter", f"chapter {problem.chapter!r} is not in src/content/syllabus.yaml"
+    elif chapter.grade != problem.grade:
+        yield (
+            "chapter",
+            f"chapter {problem.chapter} ({chapter.en}) is class {chapter.grade}'s, "
+            f"not class {problem.grade}'s",
+        )
+    elif not chapter.checkable:
+        yield "chapter", f"chapter {problem.chapter} ({chapter.en}) cannot be machine-checked"
 
 
 def check_hints(problem: LibraryProblem) -> Iterator[Finding]:
@@ -164,7 +183,7 @@ def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
         yield from _power_findings(field, text)
 
 
-PER_PROBLEM_CHECKS = (check_header, check_hints, check_answer, check_reveals, check_scripts)
+PER_PROBLEM_CHECKS = (check_header, check_chapter, check_hints, check_answer, check_reveals, check_scripts)
 
 
 def problem_faults(problem: LibraryProblem) -> Iterator[Fault]:

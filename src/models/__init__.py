@@ -8,6 +8,7 @@ from src.models.enums import ApiProvider, ConfidenceLevel, CostOperation, Sessio
 from src.models.hint_view import HintView
 from src.models.problem import Problem
 from src.models.response import Response
+from src.models.retired_problem import RetiredProblem
 from src.models.session import Session
 from src.models.streak import MILESTONES, Streak
 from src.models.student import Student
@@ -24,6 +25,7 @@ __all__ = [
     "HintView",
     "Problem",
     "Response",
+    "RetiredProblem",
     "Session",
     "SessionStatus",
     "Streak",
