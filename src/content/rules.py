@@ -183,7 +183,47 @@ def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
         yield from _power_findings(field, text)
 
 
-PER_PROBLEM_CHECKS = (check_header, check_chapter, check_hints, check_answer, check_reveals, check_scripts)
+_TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+
+
+def _clock_hour(match: re.Match[str]) -> str:
+    # "6:00 am" is "সকাল ৬টা" in Bengali: the hour is the number both say; 6:30 stays two numbers.
+    return match.group(1) if match.group(2) == "00" else f"{match.group(1)} {match.group(2)}"
+
+
+def written_numbers(text: str) -> set[Fraction]:
+    """The numbers written in digits in a text, in either script, without 0 and 1 (which one language
+    may write as a word or leave out: "a", "একটি", "১টি")."""
+    text = _CLOCK.sub(_clock_hour, text.translate(_TO_ASCII))
+    return set(question_numbers(text)) - {Fraction(0), Fraction(1)}
+
+
+def check_numbers_agree(problem: LibraryProblem) -> Iterator[Finding]:
+    """The question and each hint use the same numbers in English and in Bengali."""
+    pairs = [("question", problem.question_en, problem.question_bn)]
+    pairs += [(f"hint {n}", h.en, h.bn) for n, h in enumerate(problem.hints, start=1)]
+    for where, english, bengali in pairs:
+        en, bn = written_numbers(english), written_numbers(bengali)
+        if en != bn:
+            only_en = ", ".join(str(n) for n in sorted(en - bn)) or "-"
+            only_bn = ", ".join(str(n) for n in sorted(bn - en)) or "-"
+            yield (
+                "numbers-agree",
+                f"{where}: numbers only in English: {only_en}; only in Bengali: {only_bn} "
+                "(write a number in digits in both languages)",
+            )
+
+
+PER_PROBLEM_CHECKS = (
+    check_header,
+    check_chapter,
+    check_hints,
+    check_answer,
+    check_reveals,
+    check_scripts,
+    check_numbers_agree,
+)
 
 
 def problem_faults(problem: LibraryProblem) -> Iterator[Fault]:
