@@ -40,7 +40,7 @@ async def test_a_terminal_conversation_on_the_real_library(committed: None) -> N
     assert "All set, Karim! You are now a Class 7 student on Dars." in text
     assert "📝 Problem 1 of 5" in text and "[1] 💡 Hint  [2] Skip" in text
     assert "💡 Hint 1 of 3:" in text
-    assert "All right, we'll skip this one. The right answer was:" in text
+    assert "All right, we'll skip this one.\n💡 The way there: " in text and "The right answer was:" in text
     assert "📝 Problem 2 of 5" in text
     assert "(there is no button 7 on screen)" in text
     assert "No streak yet." in text
