@@ -11,7 +11,7 @@ from src.content.commands import coverage_command
 from src.content.coverage import coverage
 from src.content.library import LibraryProblem, read_library
 from src.content.retired import read_retired
-from src.content.rules import check_chapter
+from src.content.rules import check_chapter, written_numbers
 from src.content.syllabus import chapters_of, read_syllabus, syllabus
 from src.content.validate import validate_library
 from tests.content.test_content_loader import write_library
@@ -167,3 +167,19 @@ def test_the_coverage_command_on_the_repository(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert code == (1 if "UNDER THE FLOOR" in out else 0)
     assert out.count("\n  8.") == 11 and "8.10  Circles" in out
+
+
+def test_numbers_must_agree_between_the_languages(tmp_path: Path) -> None:
+    bengali = "রহিম ৪৫০ টাকায় একটি ক্রিকেট ব্যাট কিনে ২৫% লাভে বিক্রি করল। বিক্রয়মূল্য কত?"
+    write_file(tmp_path, [good_problem(question_bn=bengali)])
+    [fault] = validate_library(tmp_path)
+    assert fault.rule == "numbers-agree"
+    assert "only in English: 20; only in Bengali: 25" in fault.message
+
+
+def test_a_clock_time_and_the_numbers_0_and_1_may_be_written_differently() -> None:
+    assert written_numbers("The bus leaves at 6:00 am, 1 time a day.") == written_numbers(
+        "বাসটি দিনে একবার সকাল ৬টায় ছাড়ে।"
+    )
+    assert written_numbers("at 6:30") == {6, 30}
+    assert written_numbers("৯ম শ্রেণির ১,২০০ জন") == {9, 1200}
