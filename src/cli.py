@@ -111,10 +111,12 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _content(args: argparse.Namespace) -> int:
-    from src.content.commands import load_command, try_command, validate_command
+    from src.content.commands import coverage_command, load_command, try_command, validate_command
 
     if args.action == "validate":
         return validate_command()
+    if args.action == "coverage":
+        return coverage_command()
     if args.action == "try":
         if args.problem_id is None or args.answer is None:
             print('usage: dars content try PROBLEM_ID "ANSWER" [--json]', file=sys.stderr)
@@ -212,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
 
     content = commands.add_parser("content", help="the problem library")
-    content.add_argument("action", choices=["validate", "load", "try"])
+    content.add_argument("action", choices=["validate", "load", "try", "coverage"])
     content.add_argument("problem_id", nargs="?", type=int, default=None, help="try: a library problem's id")
     content.add_argument("answer", nargs="?", default=None, help="try: the answer a student types")
     content.add_argument("--json", action="store_true", help="try: one JSON object")

@@ -33,6 +33,7 @@ APP_TABLES = (
     "bot_chats",
     "ai_hints",
     "hint_views",
+    "retired_problems",
     "cost_records",
     "response_misconceptions",
     "responses",

@@ -246,21 +246,30 @@ def right_value_other_form(lang: Lang, nudge: tuple[str, str]) -> str:
     return f"👍 {nudge[0]} This did not use up a try."
 
 
+def _way_then_answer(lang: Lang, opening: str, last_hint: str | None, answer_line: str) -> str:
+    # The last hint stops one step short of the answer ("…Now subtract."): it is shown as the way there,
+    # before the answer, not after it, where it would ask for a step already done.
+    if not last_hint:
+        return f"{opening} {answer_line}"
+    way = "সমাধানের পথ" if _bn(lang) else "The way there"
+    return f"{opening}\n💡 {way}: {last_hint}\n{answer_line}"
+
+
 def reveal(lang: Lang, answer: str, last_hint: str | None) -> str:
-    """After the last attempt: the right answer, with the last step of the hint ladder."""
+    """After the last attempt: the last step of the hint ladder, then the right answer."""
     if _bn(lang):
-        text = f"এবার হলো না, মন খারাপ কোরো না। সঠিক উত্তর হলো: {answer_text(lang, answer)}"
-        return f"{text}\n💡 {last_hint}" if last_hint else text
-    text = f"Not this time — and that's all right. The right answer is: {answer_text(lang, answer)}"
-    return f"{text}\n💡 {last_hint}" if last_hint else text
+        line = f"সঠিক উত্তর হলো: {answer_text(lang, answer)}"
+        return _way_then_answer(lang, "এবার হলো না, মন খারাপ কোরো না।", last_hint, line)
+    line = f"The right answer is: {answer_text(lang, answer)}"
+    return _way_then_answer(lang, "Not this time — and that's all right.", last_hint, line)
 
 
 def skipped(lang: Lang, answer: str, last_hint: str | None) -> str:
     if _bn(lang):
-        text = f"ঠিক আছে, এটা বাদ দিলাম। সঠিক উত্তর ছিল: {answer_text(lang, answer)}"
-        return f"{text}\n💡 {last_hint}" if last_hint else text
-    text = f"All right, we'll skip this one. The right answer was: {answer_text(lang, answer)}"
-    return f"{text}\n💡 {last_hint}" if last_hint else text
+        line = f"সঠিক উত্তর ছিল: {answer_text(lang, answer)}"
+        return _way_then_answer(lang, "ঠিক আছে, এটা বাদ দিলাম।", last_hint, line)
+    line = f"The right answer was: {answer_text(lang, answer)}"
+    return _way_then_answer(lang, "All right, we'll skip this one.", last_hint, line)
 
 
 def hint(lang: Lang, hint_number: int, total: int, text: str) -> str:

@@ -6,8 +6,10 @@ import json
 import sys
 from pathlib import Path
 
+from src.content.coverage import coverage, format_coverage
 from src.content.library import DEFAULT_LIBRARY_PATH, LibraryError, read_library
 from src.content.loader import load_library
+from src.content.syllabus import read_syllabus
 from src.content.validate import check_library, print_report
 
 
@@ -17,6 +19,19 @@ def validate_command(path: Path | None = None) -> int:
     check = check_library(root)
     print_report(check, Path.cwd(), sys.stdout)
     return 1 if check.faults else 0
+
+
+def coverage_command(path: Path | None = None, syllabus_path: Path | None = None) -> int:
+    """Print problems per grade and chapter; 1 when a checkable chapter is under the floor (or the library
+    has faults), else 0."""
+    root = DEFAULT_LIBRARY_PATH if path is None else path
+    check = check_library(root)
+    chapters = None if syllabus_path is None else read_syllabus(syllabus_path)
+    report = coverage(check.problems, chapters)
+    print(format_coverage(report))
+    if check.faults:
+        print(f"the library has {len(check.faults)} fault(s): run `dars content validate`")
+    return 1 if check.faults or any(entry.under_floor for entry in report) else 0
 
 
 async def load_command(path: Path | None = None) -> int:
@@ -32,7 +47,7 @@ async def load_command(path: Path | None = None) -> int:
         return 1
     try:
         async with get_session() as db:
-            report = await load_library(db, check.problems)
+            report = await load_library(db, check.problems, check.retired)
     except LibraryError as exc:  # only if validation disagrees with itself; keep the message readable
         print(f"not loaded: {exc}", file=sys.stderr)
         return 1

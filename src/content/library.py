@@ -76,11 +76,15 @@ class MistakeEntry(_Strict):
         str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)
     ]
 
+# A chapter of src/content/syllabus.yaml, "7.4"; in quotes in YAML (7.10 unquoted would read as 7.1).
+ChapterText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, max_length=10)]
+
 
 class ProblemEntry(_Strict):
-    """A problem as written in a file (grade and topic come from the file)."""
+    """A problem as written in a file (grade and topic come from the file; chapter too, unless given)."""
 
     id: StrictInt
+    chapter: ChapterText | None = None
     subtopic: ShortText | None = None
     # Ranges of difficulty and hint count are validator rules, not schema, so they get their own names.
     difficulty: StrictInt
@@ -100,6 +104,7 @@ class ProblemFile(_Strict):
 
     grade: StrictInt
     topic: ShortText
+    chapter: ChapterText | None = None  # the chapter of every problem that names none of its own
     problems: Annotated[list[dict[str, Any]], Field(min_length=1)]
 
 
@@ -109,6 +114,7 @@ class LibraryProblem(_Strict):
     file: Path
     grade: int
     topic: str
+    chapter: str | None  # None only in a file the validator refuses (rule `chapter`)
     id: int
     subtopic: str | None
     difficulty: int
@@ -123,12 +129,15 @@ class LibraryProblem(_Strict):
     mistakes: tuple[MistakeEntry, ...] = ()
 
     @classmethod
-    def from_entry(cls, file: Path, grade: int, topic: str, entry: ProblemEntry) -> LibraryProblem:
+    def from_entry(
+        cls, file: Path, grade: int, topic: str, entry: ProblemEntry, chapter: str | None = None
+    ) -> LibraryProblem:
         return cls(
             file=file,
             grade=grade,
             topic=topic,
-            **entry.model_dump(exclude={"hints", "mistakes"}),
+            chapter=entry.chapter if entry.chapter is not None else chapter,
+            **entry.model_dump(exclude={"hints", "mistakes", "chapter"}),
             hints=tuple(entry.hints),
             mistakes=tuple(entry.mistakes),
         )
@@ -177,8 +186,12 @@ _UniqueKeyLoader.add_constructor(
 
 
 def library_files(root: Path) -> list[Path]:
-    """The problem files under root, in a stable order."""
-    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    """The problem files under root, in a stable order (root/retired.yaml is the list of retired ids)."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in {".yaml", ".yml"} and p.is_file() and p != root / "retired.yaml"
+    )
 
 
 def _describe(error: ValidationError) -> Iterator[str]:
@@ -209,7 +222,7 @@ def read_file(path: Path) -> ReadResult:
             label = "" if problem_id is not None else f"problems[{index}]: "
             faults.extend(Fault(path, problem_id, "schema", label + msg) for msg in _describe(exc))
             continue
-        problems.append(LibraryProblem.from_entry(path, header.grade, header.topic, entry))
+        problems.append(LibraryProblem.from_entry(path, header.grade, header.topic, entry, header.chapter))
     return ReadResult(problems, faults)
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.content.library import LibraryError, LibraryProblem
+from src.content.retired import Retirement
 from src.content.validate import validate_problems
-from src.models import Problem
+from src.models import Problem, RetiredProblem
 
 # Columns the library owns; created_at/updated_at are the database's (a trigger moves updated_at).
 CONTENT_COLUMNS = (
@@ -48,9 +49,11 @@ class LoadReport:
     inserted: int
     updated: int
     unchanged: int
+    retired: int = 0  # ids newly marked retired by this load
 
     def __str__(self) -> str:
-        return f"inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged}"
+        text = f"inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged}"
+        return text + (f", retired {self.retired}" if self.retired else "")
 
 
 def problem_row(problem: LibraryProblem) -> dict[str, Any]:
@@ -72,13 +75,16 @@ def problem_row(problem: LibraryProblem) -> dict[str, Any]:
     }
 
 
-async def load_library(db: AsyncSession, problems: Sequence[LibraryProblem]) -> LoadReport:
-    """Upsert the problems by id and move the id sequence past them; flushes, the caller commits.
+async def load_library(
+    db: AsyncSession, problems: Sequence[LibraryProblem], retired: Sequence[Retirement] = ()
+) -> LoadReport:
+    """Upsert the problems by id, mark the retired ids that have a row, and move the id sequence past
+    them; flushes, the caller commits.
 
     Raises LibraryError (listing the faults) when the problems do not pass validation. The upsert is a
     Core statement: Problem objects already in this session's identity map are not refreshed.
     """
-    faults = validate_problems(problems)
+    faults = validate_problems(problems, retired)
     if faults:
         raise LibraryError(faults)
     rows = [problem_row(problem) for problem in problems]
@@ -100,8 +106,46 @@ async def load_library(db: AsyncSession, problems: Sequence[LibraryProblem]) -> 
         ).returning(table.c.problem_id)
         written.update((await db.execute(upsert)).scalars().all())
 
+    newly_retired = await _mark_retired(db, retired)
     await db.execute(_ADVANCE_SEQUENCE)
     await db.flush()
     inserted = len(written - existing)
     updated = len(written & existing)
-    return LoadReport(inserted=inserted, updated=updated, unchanged=len(rows) - inserted - updated)
+    return LoadReport(
+        inserted=inserted,
+        updated=updated,
+        unchanged=len(rows) - inserted - updated,
+        retired=newly_retired,
+    )
+
+
+async def _mark_retired(db: AsyncSession, retired: Sequence[Retirement]) -> int:
+    """Rows of `retired_problems` for the retired ids that have a `problems` row (an id retired before it
+    was ever loaded has nothing to keep out of sessions); the number newly retired."""
+    if not retired:
+        return 0
+    ids = [entry.id for entry in retired]
+    present = set((await db.scalars(select(Problem.problem_id).where(Problem.problem_id.in_(ids)))).all())
+    already = set(
+        (await db.scalars(select(RetiredProblem.problem_id).where(RetiredProblem.problem_id.in_(ids)))).all()
+    )
+    rows = [
+        {"problem_id": entry.id, "replaced_by": entry.replaced_by, "reason": entry.reason}
+        for entry in retired
+        if entry.id in present
+    ]
+    if not rows:
+        return 0
+    table = cast(Table, RetiredProblem.__table__)
+    statement = insert(table).values(rows)
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.problem_id],
+            set_={"replaced_by": statement.excluded.replaced_by, "reason": statement.excluded.reason},
+            where=or_(
+                table.c.replaced_by.is_distinct_from(statement.excluded.replaced_by),
+                table.c.reason.is_distinct_from(statement.excluded.reason),
+            ),
+        )
+    )
+    return len({row["problem_id"] for row in rows} - already)

@@ -20,6 +20,7 @@ from src.answers.kinds import LIBRARY_FORMS, AnswerKind, Form
 from src.content.library import Fault, LibraryProblem
 from src.content.reveal import find_reveal
 from src.content.solutions import SolutionError, evaluate_solution
+from src.content.syllabus import syllabus
 from src.content.topics import TOPICS_BN
 
 GRADES = (6, 7, 8)
@@ -59,6 +60,24 @@ def check_header(problem: LibraryProblem) -> Iterator[Finding]:
         yield "difficulty", f"difficulty {problem.difficulty} is not 1, 2 or 3"
     if problem.topic not in TOPICS_BN:
         yield "topic-name", f"topic {problem.topic!r} has no Bengali name in src/content/topics.py"
+
+
+def check_chapter(problem: LibraryProblem) -> Iterator[Finding]:
+    """The problem names a chapter of src/content/syllabus.yaml, and one of its own grade."""
+    if problem.chapter is None:
+        yield "chapter", 'names no chapter: add `chapter: "7.4"` to the file or the problem'
+        return
+    chapter = syllabus().get(problem.chapter)
+    if chapter is None:
+        yield "chapter", f"chapter {problem.chapter!r} is not in src/content/syllabus.yaml"
+    elif chapter.grade != problem.grade:
+        yield (
+            "chapter",
+            f"chapter {problem.chapter} ({chapter.en}) is class {chapter.grade}'s, "
+            f"not class {problem.grade}'s",
+        )
+    elif not chapter.checkable:
+        yield "chapter", f"chapter {problem.chapter} ({chapter.en}) cannot be machine-checked"
 
 
 def check_hints(problem: LibraryProblem) -> Iterator[Finding]:
@@ -316,15 +335,48 @@ def check_mistakes(problem: LibraryProblem) -> Iterator[Finding]:
             findings = _english_findings if language == "en" else _bengali_findings
             yield from findings(f"{name} nudge_{language}", nudge)
 
+_TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+
+
+def _clock_hour(match: re.Match[str]) -> str:
+    # "6:00 am" is "সকাল ৬টা" in Bengali: the hour is the number both say; 6:30 stays two numbers.
+    return match.group(1) if match.group(2) == "00" else f"{match.group(1)} {match.group(2)}"
+
+
+def written_numbers(text: str) -> set[Fraction]:
+    """The numbers written in digits in a text, in either script, without 0 and 1 (which one language
+    may write as a word or leave out: "a", "একটি", "১টি")."""
+    text = _CLOCK.sub(_clock_hour, text.translate(_TO_ASCII))
+    return set(question_numbers(text)) - {Fraction(0), Fraction(1)}
+
+
+def check_numbers_agree(problem: LibraryProblem) -> Iterator[Finding]:
+    """The question and each hint use the same numbers in English and in Bengali."""
+    pairs = [("question", problem.question_en, problem.question_bn)]
+    pairs += [(f"hint {n}", h.en, h.bn) for n, h in enumerate(problem.hints, start=1)]
+    for where, english, bengali in pairs:
+        en, bn = written_numbers(english), written_numbers(bengali)
+        if en != bn:
+            only_en = ", ".join(str(n) for n in sorted(en - bn)) or "-"
+            only_bn = ", ".join(str(n) for n in sorted(bn - en)) or "-"
+            yield (
+                "numbers-agree",
+                f"{where}: numbers only in English: {only_en}; only in Bengali: {only_bn} "
+                "(write a number in digits in both languages)",
+            )
+
 
 PER_PROBLEM_CHECKS = (
     check_header,
+    check_chapter,
     check_hints,
     check_answer,
     check_reveals,
     check_scripts,
     check_form,
     check_mistakes,
+    check_numbers_agree,
 )
 
 

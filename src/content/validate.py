@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from src.content.library import DEFAULT_LIBRARY_PATH, Fault, LibraryProblem, read_library
+from src.content.retired import RETIRED_FILE, Retirement, read_retired, retired_faults
 from src.content.rules import library_faults, problem_faults
 
 __all__ = [
@@ -32,24 +33,33 @@ __all__ = [
 class LibraryCheck:
     problems: list[LibraryProblem]
     faults: list[Fault]
+    retired: list[Retirement]
 
 
 def _order(fault: Fault) -> tuple[str, int, str]:
     return (str(fault.file), fault.problem_id if fault.problem_id is not None else -1, fault.rule)
 
 
-def validate_problems(problems: Sequence[LibraryProblem]) -> list[Fault]:
+def validate_problems(
+    problems: Sequence[LibraryProblem],
+    retired: Sequence[Retirement] = (),
+    retired_path: Path = DEFAULT_LIBRARY_PATH / RETIRED_FILE,
+) -> list[Fault]:
     """Every rule beyond the schema, for problems already read (the loader's gate)."""
     faults = [fault for problem in problems for fault in problem_faults(problem)]
     faults.extend(library_faults(problems))
+    faults.extend(retired_faults(problems, retired, retired_path))
     return sorted(faults, key=_order)
 
 
 def check_library(path: Path | None = None) -> LibraryCheck:
     """Read the library under path and check it: the problems that could be read, and all faults."""
-    read = read_library(path)
-    faults = sorted([*read.faults, *validate_problems(read.problems)], key=_order)
-    return LibraryCheck(read.problems, faults)
+    root = DEFAULT_LIBRARY_PATH if path is None else path
+    read = read_library(root)
+    retired = read_retired(root)
+    checked = validate_problems(read.problems, retired.retired, root / RETIRED_FILE)
+    faults = sorted([*read.faults, *retired.faults, *checked], key=_order)
+    return LibraryCheck(read.problems, faults, retired.retired)
 
 
 def validate_library(path: Path | None = None) -> list[Fault]:

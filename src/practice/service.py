@@ -69,12 +69,15 @@ _LAST_COMPLETED = f"SELECT {select_list(PracticeSession, 's')} FROM ({_LATEST_CO
 
 
 def _choice_inputs(grade: str, student_id: str, since: str) -> str:
-    """What the choice of a new session's problems reads, in one statement: the grade's problems and the
-    student's outcomes since `since` (parameters, as SQL)."""
+    """What the choice of a new session's problems reads, in one statement: the grade's problems (not
+    retired ones) and the student's outcomes since `since` (parameters, as SQL)."""
     return f"""
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
-   FROM problems WHERE grade = {grade}) AS candidates,
+   FROM problems
+   WHERE grade = {grade}
+     AND NOT EXISTS (SELECT 1 FROM retired_problems AS rp WHERE rp.problem_id = problems.problem_id)
+  ) AS candidates,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
                    '[]'::jsonb)
    FROM responses AS r

@@ -83,7 +83,7 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     assert "আরও ২ বার" in left2 and "আরও ১ বার" in left1
     reveal, fourth = await bot.say(rahim, "১০০০৩")
     assert f"সঠিক উত্তর হলো: {bengali_digits(answer_in(third, problems))}" in reveal
-    assert "💡 ইঙ্গিত 3" in reveal
+    assert "💡 সমাধানের পথ: ইঙ্গিত 3\nসঠিক উত্তর হলো:" in reveal  # the way there, then the answer
     assert fourth.startswith("📝 প্রশ্ন ৪/৫")
 
     # Problems 4 and 5: right first time; the summary has the score, the time and the streak.

@@ -110,11 +110,12 @@ def test_validator_passes_the_library() -> None:
     assert [f.format() for f in validate_library()] == []
 
 
-def test_library_has_280_problems_split_evenly_by_grade(problems: list[LibraryProblem]) -> None:
-    assert len(problems) == TOTAL
+def test_library_has_at_least_280_problems_split_evenly_by_grade(problems: list[LibraryProblem]) -> None:
+    assert len(problems) >= TOTAL
     per_grade = Counter(p.grade for p in problems)
     assert set(per_grade) == set(GRADES)
-    assert all(90 <= n <= 97 for n in per_grade.values()), per_grade
+    # The grades stay within about 10% of each other as the library grows.
+    assert max(per_grade.values()) <= 1.1 * min(per_grade.values()), per_grade
 
 
 def test_every_grade_has_at_least_eight_topics(problems: list[LibraryProblem]) -> None:

@@ -45,10 +45,16 @@ def write_file(
     grade: int = 7,
     name: str = "profit-loss.yaml",
     topic: str = "Profit & Loss",
+    chapter: str | None = "",
 ) -> Path:
+    """A problem file; its chapter is the grade's chapter 2 (profit and loss in class 7) unless given,
+    and None leaves it out."""
     path = root / f"grade{grade}" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"grade": grade, "topic": topic, "problems": problems}
+    document: dict[str, Any] = {"grade": grade, "topic": topic}
+    if chapter is not None:
+        document["chapter"] = chapter or f"{grade}.2"
+    document["problems"] = problems
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
