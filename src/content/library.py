@@ -76,6 +76,7 @@ class MistakeEntry(_Strict):
         str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)
     ]
 
+
 # A chapter of src/content/syllabus.yaml, "7.4"; in quotes in YAML (7.10 unquoted would read as 7.1).
 ChapterText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, max_length=10)]
 

@@ -241,7 +241,12 @@ def check_scripts(problem: LibraryProblem) -> Iterator[Finding]:
 
 # What the question's wording asks for, and the forms that satisfy it.
 _ASKED_FORMS: tuple[tuple[re.Pattern[str], frozenset[Form], str], ...] = (
-    (re.compile(r"lowest terms|simplest form", re.I), frozenset({Form.LOWEST_TERMS}), "lowest terms"),
+    # An algebraic fraction "in lowest terms" is a simplified expression (its common factors cancelled).
+    (
+        re.compile(r"lowest terms|simplest form", re.I),
+        frozenset({Form.LOWEST_TERMS, Form.SIMPLIFIED}),
+        "lowest terms",
+    ),
     (re.compile(r"\bas an? mixed number", re.I), frozenset({Form.MIXED_NUMBER}), "a mixed number"),
     (
         re.compile(r"\bas an improper fraction", re.I),
@@ -334,6 +339,7 @@ def check_mistakes(problem: LibraryProblem) -> Iterator[Finding]:
                 yield "mistake-reveals", f"{name}: nudge_{language} contains the answer as {hit!r}"
             findings = _english_findings if language == "en" else _bengali_findings
             yield from findings(f"{name} nudge_{language}", nudge)
+
 
 _TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
