@@ -124,6 +124,20 @@ def _costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _learning(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from src.database import get_session
+    from src.practice.learning import fit_parameters, format_fits
+
+    async def run() -> str:
+        async with get_session() as db:
+            return format_fits(await fit_parameters(db, datetime.now(UTC), get_settings().timezone))
+
+    print(run_async(run()))
+    return 0
+
+
 def _chat(args: argparse.Namespace) -> int:
     import warnings
 
@@ -175,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--name", default="", help="the pretend user's Telegram first name")
     chat.set_defaults(handler=_chat)
+
+    learning = commands.add_parser("learning", help="the mastery model's parameters")
+    learning.add_argument("action", choices=["fit"])
+    learning.set_defaults(handler=_learning)
 
     costs = commands.add_parser("costs", help="AI costs against the per-student target")
     costs.add_argument("action", choices=["report"])

@@ -9,6 +9,7 @@ from src.models.hint_view import HintView
 from src.models.problem import Problem
 from src.models.response import Response
 from src.models.session import Session
+from src.models.skill_parameters import SkillParameters
 from src.models.streak import MILESTONES, Streak
 from src.models.student import Student
 
@@ -26,6 +27,7 @@ __all__ = [
     "Response",
     "Session",
     "SessionStatus",
+    "SkillParameters",
     "Streak",
     "Student",
     "TelegramUpdate",

@@ -101,6 +101,7 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     assert "টানা ১ দিন" in streak and "আজকের অনুশীলন: শেষ ✅" in streak
     [progress] = await bot.say(rahim, "/progress")
     assert "📊 তোমার অগ্রগতি" in progress and "এই সপ্তাহে শেষ করা অনুশীলন: ১টি" in progress
+    assert "⭐" in progress and "🗓 আগামীকাল অনুশীলন: " in progress and "টি বিষয় এখনো শুরু হয়নি" in progress
     [done] = await bot.say(rahim, "/practice")
     assert "আজকের অনুশীলন তুমি শেষ করে ফেলেছ" in done and "৩টি সঠিক" in done
 
@@ -148,7 +149,9 @@ async def test_english_conversation_with_a_language_change(bot: Bot, problems: d
     [streak] = await bot.say(maya, "/streak")
     assert streak.startswith("🔥 Your streak: 1 day in a row") and "Next goal: 7 days (6 to go)" in streak
     [progress] = await bot.say(maya, "/progress")
-    assert "Correct answers by topic:" in progress and "(100%)" in progress
+    # Five first answers right: each topic practised is "nearly there" (two stars), not yet mastered.
+    assert "⭐⭐ " in progress and "— nearly there (" in progress and "⭐⭐⭐" not in progress
+    assert "🗓 Tomorrow's practice: " in progress and "not started yet" in progress
 
     await bot.say(maya, "/language")
     [switched] = await bot.press(maya, "বাংলা")
