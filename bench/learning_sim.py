@@ -9,8 +9,8 @@ database (`candidates`, `recent`, `params`, built here exactly as `_choice_input
 (the policy before it, the baseline) or to a uniform random choice. The same students (same parameters, same
 random draws per student) meet each policy.
 
-    .venv/bin/python -m bench.learning_sim                    # 150 students per setting, ~2 minutes
-    .venv/bin/python -m bench.learning_sim --students 30      # a quick look
+    .venv/bin/python -m bench.learning_sim                    # 60 students per setting, about a minute
+    .venv/bin/python -m bench.learning_sim --students 150     # the recorded run (bench/README.md)
 
 A simulated student, per topic: known or not (P(known) at the start: `init`). A problem is one learning
 opportunity: the first answer is right with 1 - slip when known, with guess when not (guess x1.3 on easy
@@ -19,9 +19,9 @@ the time (guess + 0.25 then), a knowing one 5%; after the opportunity an unknown
 `learn`. A wrong first answer is retried up to three answers (the hints read: right with guess + 0.3 when
 unknown), as Dars stores them. Each night a known topic is forgotten with forget / (1 + r), r the days it
 was practised while known after a gap (the spacing effect).
-Ranges (uniform per student and topic), from BKT fits on school maths (Corbett & Anderson 1995; pyBKT and
-ASSISTments fits: prior 0.1-0.6, learn 0.05-0.4, guess 0.1-0.3, slip 0.05-0.15), forgetting per day from
-the time-aware BKT literature (Qiu et al. 2011; Pelánek 2015 on student modelling with forgetting).
+Ranges (uniform per student and topic, SETTINGS below) are in the spirit of BKT fits on school maths
+(Corbett & Anderson 1995; pyBKT and ASSISTments fits), taken lower than those of fine-grained skills since a
+skill here is a whole topic; forgetting per day as in time-aware BKT (Qiu et al. 2011).
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def library_candidates() -> Candidates:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--students", type=int, default=150, help="simulated students per setting")
+    parser.add_argument("--students", type=int, default=60, help="simulated students per setting")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--settings", nargs="*", default=[s.name for s in SETTINGS])
     args = parser.parse_args(argv)

@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.CheckConstraint("p_learn > 0 AND p_learn < 1", name=op.f("ck_skill_parameters_p_learn_range")),
         sa.CheckConstraint("p_guess > 0 AND p_guess < 0.5", name=op.f("ck_skill_parameters_p_guess_range")),
         sa.CheckConstraint("p_slip > 0 AND p_slip < 0.5", name=op.f("ck_skill_parameters_p_slip_range")),
-        sa.CheckConstraint(
-            "p_forget >= 0 AND p_forget < 1", name=op.f("ck_skill_parameters_p_forget_range")
-        ),
+        sa.CheckConstraint("p_forget >= 0 AND p_forget < 1", name=op.f("ck_skill_parameters_p_forget_range")),
         sa.CheckConstraint(
             "answers >= 0 AND students >= 0", name=op.f("ck_skill_parameters_counts_non_negative")
         ),

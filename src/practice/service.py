@@ -82,15 +82,15 @@ SELECT
                                                f.solved, f.answers, extract(epoch FROM f.last_at))
                              ORDER BY f.first_at, f.session_id),
                    '[]'::jsonb)
-   FROM (SELECT r.session_id, r.problem_id, min(r.evaluated_at) AS first_at, max(r.evaluated_at) AS last_at,
-                (array_agg(r.is_correct ORDER BY r.evaluated_at, r.response_id))[1] AS first_correct,
-                (array_agg(r.hints_used ORDER BY r.evaluated_at, r.response_id))[1] AS hints_used,
-                (array_agg(r.student_answer = '' ORDER BY r.evaluated_at, r.response_id))[1] AS skipped,
-                bool_or(r.is_correct) AS solved, count(*) AS answers
+   FROM (SELECT DISTINCT ON (r.session_id, r.problem_id) r.session_id, r.problem_id,
+                r.evaluated_at AS first_at, r.is_correct AS first_correct, r.hints_used,
+                r.student_answer = '' AS skipped, bool_or(r.is_correct) OVER w AS solved,
+                count(*) OVER w AS answers, max(r.evaluated_at) OVER w AS last_at
          FROM responses AS r
          JOIN sessions AS s ON s.session_id = r.session_id
          WHERE s.student_id = {student_id} AND r.evaluated_at >= {since}
-         GROUP BY r.session_id, r.problem_id) AS f
+         WINDOW w AS (PARTITION BY r.session_id, r.problem_id)
+         ORDER BY r.session_id, r.problem_id, r.evaluated_at, r.response_id) AS f
    JOIN problems AS p ON p.problem_id = f.problem_id) AS recent,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(skill, p_init, p_learn, p_guess, p_slip, p_forget)),
                    '[]'::jsonb)
