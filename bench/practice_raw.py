@@ -6,8 +6,9 @@ every API request does, by finding the caller's student row by Telegram id (the 
 signature first: that is HTTP-side work, not the database's, and is not repeated here):
 
 - start:  lock the student row; the in-progress session (FOR UPDATE); the last completed one; the grade's
-          problems and the student's last 30 days of answers (one statement); choose five (the same pure
-          `choose_problems`); insert the session and read its view (one statement).
+          problems, the student's first answers of the last 120 days and the fitted skill parameters (one
+          statement); choose five (the same `choose_from`: mastery traced, then the pure choice); insert
+          the session and read its view (one statement).
 - hint:   lock the session row; read its view (responses, hint views and the problems' row versions in one
           statement, problems from a per-process cache, as `src/practice/views.py` does); insert the hint
           view.

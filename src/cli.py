@@ -155,6 +155,20 @@ def _costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _learning(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from src.database import get_session
+    from src.practice.learning import fit_parameters, format_fits
+
+    async def run() -> str:
+        async with get_session() as db:
+            return format_fits(await fit_parameters(db, datetime.now(UTC), get_settings().timezone))
+
+    print(run_async(run()))
+    return 0
+
+
 def _tutor(args: argparse.Namespace) -> int:
     from src.database import get_session
     from src.tutor.recheck import recheck_hints
@@ -237,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     tutor.add_argument("action", choices=["recheck-hints"])
     tutor.add_argument("--dry-run", action="store_true", help="count the hints that fail, delete none")
     tutor.set_defaults(handler=_tutor)
+    learning = commands.add_parser("learning", help="the mastery model's parameters")
+    learning.add_argument("action", choices=["fit"])
+    learning.set_defaults(handler=_learning)
 
     costs = commands.add_parser("costs", help="AI costs against the per-student target")
     costs.add_argument("action", choices=["report"])

@@ -29,6 +29,7 @@ from src.migrations import upgrade
 from src.pg_url import asyncpg_url, engine_arguments
 
 APP_TABLES = (
+    "skill_parameters",
     "telegram_updates",
     "bot_chats",
     "ai_hints",

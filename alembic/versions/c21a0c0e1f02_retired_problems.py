@@ -1,7 +1,7 @@
 """retired problems: ids kept for old responses, never chosen for a new session
 
 Revision ID: c21a0c0e1f02
-Revises: 7a3c9e1f0b42
+Revises: b19a0c0e1f01
 Create Date: 2026-12-07 23:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c21a0c0e1f02"
-down_revision: str | None = "7a3c9e1f0b42"
+down_revision: str | None = "b19a0c0e1f01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from src.content.topics import topic_in
 from src.models import MILESTONES, HintView, Problem, SessionStatus, Student
 from src.models import Session as PracticeSession
 from src.models.base import INTEGER_MAX
-from src.practice.progress import Progress, TopicProgress
+from src.practice.progress import Progress, TopicMastery, TopicProgress
 from src.practice.service import MAX_HINTS, AnswerOutcome, HintOutcome
 from src.practice.views import ProblemProgress, SessionView
 from src.streaks.days import StreakUpdate
@@ -185,6 +185,45 @@ class TopicOut(BaseModel):
         )
 
 
+MasteryLevel = Literal["not_started", "learning", "nearly_there", "mastered"]
+MASTERY_LEVELS: tuple[MasteryLevel, ...] = ("not_started", "learning", "nearly_there", "mastered")
+# What each ⭐ level says to the student, as the bot's /progress says it.
+MASTERY_WORDS = (
+    ("not started", "শুরু হয়নি"),
+    ("learning", "শিখছ"),
+    ("nearly there", "প্রায় পেরেছ"),
+    ("mastered", "আয়ত্ত করেছ"),
+)
+
+
+class MasteryOut(BaseModel):
+    topic: str
+    topic_text: Text
+    stars: int = Field(ge=0, le=3, description="0 not started, 1 learning, 2 nearly there, 3 mastered.")
+    level: MasteryLevel
+    level_text: Text = Field(description="The level in words, for the student.")
+    p_known: float | None = Field(
+        description="The mastery estimate (BKT P(known)) now, 0..1; null before the first answer."
+    )
+
+    @classmethod
+    def of(cls, topic: TopicMastery) -> MasteryOut:
+        en, bn = MASTERY_WORDS[topic.stars]
+        return cls(
+            topic=topic.topic,
+            topic_text=Text.of_topic(topic.topic),
+            stars=topic.stars,
+            level=MASTERY_LEVELS[topic.stars],
+            level_text=Text(en=en, bn=bn),
+            p_known=topic.p_known,
+        )
+
+
+class TopicRef(BaseModel):
+    topic: str
+    topic_text: Text
+
+
 class WeekOut(BaseModel):
     week_start: date = Field(description="Monday of the local (DARS_TIMEZONE) week.")
     sessions_completed: int
@@ -221,6 +260,17 @@ class ProgressOut(BaseModel):
                         },
                     ],
                     "weeks": [{"week_start": "2026-04-27", "sessions_completed": 4}],
+                    "mastery": [
+                        {
+                            "topic": "Fractions",
+                            "topic_text": {"en": "Fractions", "bn": "ভগ্নাংশ"},
+                            "stars": 3,
+                            "level": "mastered",
+                            "level_text": {"en": "mastered", "bn": "আয়ত্ত করেছ"},
+                            "p_known": 0.9712,
+                        }
+                    ],
+                    "tomorrow": [{"topic": "Ratio", "topic_text": {"en": "Ratio", "bn": "অনুপাত"}}],
                 }
             ]
         }
@@ -233,6 +283,8 @@ class ProgressOut(BaseModel):
     attempts: int = Field(description="Answers given in all topics.")
     topics: list[TopicOut]
     weeks: list[WeekOut] = Field(description="The last 8 local weeks, oldest first.")
+    mastery: list[MasteryOut] = Field(description="The grade's topics in syllabus order, with ⭐ levels.")
+    tomorrow: list[TopicRef] = Field(description="What tomorrow's practice is planned to cover.")
 
     @classmethod
     def of(cls, progress: Progress) -> ProgressOut:
@@ -244,6 +296,8 @@ class ProgressOut(BaseModel):
             attempts=progress.attempts,
             topics=[TopicOut.of(topic) for topic in progress.topics],
             weeks=[WeekOut(**vars(week)) for week in progress.weeks],
+            mastery=[MasteryOut.of(topic) for topic in progress.mastery],
+            tomorrow=[TopicRef(topic=t, topic_text=Text.of_topic(t)) for t in progress.tomorrow],
         )
 
 

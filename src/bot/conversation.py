@@ -176,11 +176,19 @@ async def progress_command(turn: Turn) -> list[Reply]:
     if turn.student is None:
         return _not_registered(turn)
     report = await practice_progress.progress(turn.db, turn.student.student_id, turn.now)
-    topics = [(t.topic, t.solved, t.problems) for t in report.topics if t.problems]
+    # Per topic: its ⭐ level and problems solved of problems met (not tries). A topic met only by a skip
+    # still shows, as begun ("learning").
+    counts = {t.topic: (t.solved, t.problems) for t in report.topics if t.problems}
+    topics = [
+        (m.topic, max(m.stars, 1), *counts.get(m.topic, (0, 0)))
+        for m in report.mastery
+        if m.stars or m.topic in counts
+    ]
+    not_started = sum(1 for m in report.mastery if not m.stars and m.topic not in counts)
     weeks = [w.sessions_completed for w in report.weeks]
     this_week = weeks[-1] if weeks else 0
     last_week = weeks[-2] if len(weeks) > 1 else 0
-    return [Say(messages.progress(turn.lang, topics, this_week, last_week))]
+    return [Say(messages.progress(turn.lang, topics, not_started, report.tomorrow, this_week, last_week))]
 
 
 async def language_command(turn: Turn) -> list[Reply]:

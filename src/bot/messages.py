@@ -470,42 +470,56 @@ def streak(lang: Lang, current: int, longest: int, practised_today: bool) -> str
     return text
 
 
+PROGRESS_LEVELS = {
+    "bn": ("শুরু হয়নি", "শিখছ", "প্রায় পেরেছ", "আয়ত্ত করেছ"),
+    "en": ("not started", "learning", "nearly there", "mastered"),
+}
+
+
 def progress(
     lang: Lang,
-    topics: Sequence[tuple[str, int, int]],
+    topics: Sequence[tuple[str, int, int, int]],
+    not_started: int,
+    tomorrow: Sequence[str],
     this_week: int,
     last_week: int,
 ) -> str:
-    """Problems solved per topic as (topic, solved, met), and sessions completed this week and last.
-
-    A problem counts once however many tries it took; a skipped one is met and not solved."""
-    if _bn(lang):
-        lines = ["📊 তোমার অগ্রগতি", ""]
-        if not topics:
-            lines.append("এখনো কোনো উত্তর দাওনি। আজকের অনুশীলন দিয়েই শুরু হোক!")
-        else:
-            lines.append("বিষয়ভিত্তিক সমাধান করা প্রশ্ন:")
-            for topic, solved, met in topics:
-                share = round(100 * solved / met) if met else 0
-                lines.append(
-                    f"• {topic_in(lang, topic)}: {number(lang, met)}টির মধ্যে {number(lang, solved)}টি "
-                    f"({number(lang, share)}%)"
-                )
+    """Mastery per practised topic as (topic, stars 1..3, solved, met), how many of the grade's topics are not
+    started, tomorrow's planned topics, and sessions completed this week and last. A problem counts once
+    however many tries it took; a skipped one is met and not solved."""
+    bn = _bn(lang)
+    levels = PROGRESS_LEVELS["bn" if bn else "en"]
+    lines = ["📊 তোমার অগ্রগতি" if bn else "📊 Your progress", ""]
+    if not topics:
+        lines.append(
+            "এখনো কোনো উত্তর দাওনি। আজকের অনুশীলন দিয়েই শুরু হোক!"
+            if bn
+            else "No answers yet. Let today's practice be the start!"
+        )
+    for topic, stars, solved, met in topics:
+        shown = (
+            f"{number(lang, met)}টির মধ্যে {number(lang, solved)}টির সমাধান"
+            if bn
+            else f"{solved} of {met} solved"
+        )
+        lines.append(f"{'⭐' * stars} {topic_in(lang, topic)} — {levels[stars]} ({shown})")
+    if topics and not_started:
+        lines.append(
+            f"▫️ আরও {number(lang, not_started)}টি বিষয় এখনো শুরু হয়নি"
+            if bn
+            else f"▫️ {not_started} more topic{'s' if not_started != 1 else ''} not started yet"
+        )
+    lines.append("")
+    if tomorrow:
+        names = ", ".join(topic_in(lang, t) for t in tomorrow)
+        lines.append(f"🗓 আগামীকাল অনুশীলন: {names}" if bn else f"🗓 Tomorrow's practice: {names}")
+    if bn:
         lines += [
-            "",
             f"📅 এই সপ্তাহে শেষ করা অনুশীলন: {number(lang, this_week)}টি",
             f"📅 গত সপ্তাহে: {number(lang, last_week)}টি",
         ]
-        return "\n".join(lines)
-    lines = ["📊 Your progress", ""]
-    if not topics:
-        lines.append("No answers yet. Let today's practice be the start!")
     else:
-        lines.append("Problems solved by topic:")
-        for topic, solved, met in topics:
-            share = round(100 * solved / met) if met else 0
-            lines.append(f"• {topic}: {solved} of {met} ({share}%)")
-    lines += ["", f"📅 Practices finished this week: {this_week}", f"📅 Last week: {last_week}"]
+        lines += [f"📅 Practices finished this week: {this_week}", f"📅 Last week: {last_week}"]
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from src.models.response import Response
 from src.models.response_misconception import ResponseMisconception
 from src.models.retired_problem import RetiredProblem
 from src.models.session import Session
+from src.models.skill_parameters import SkillParameters
 from src.models.streak import MILESTONES, Streak
 from src.models.student import Student
 
@@ -30,6 +31,7 @@ __all__ = [
     "RetiredProblem",
     "Session",
     "SessionStatus",
+    "SkillParameters",
     "Streak",
     "Student",
     "TelegramUpdate",

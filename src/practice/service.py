@@ -21,6 +21,7 @@ from src.content.marking import feedback, marking_for
 from src.driver import Driver, Row, adopt_row, driver, mark_saved, prefixed, select_list, snapshot
 from src.models import HintView, SessionStatus, Student
 from src.models import Session as PracticeSession
+from src.practice import learning
 from src.practice.errors import (
     NoHintsLeft,
     NoProblemsAvailable,
@@ -31,14 +32,13 @@ from src.practice.errors import (
     StudentNotFound,
 )
 from src.practice.ports import AnswerJudge, HintRequest, HintSource, HintText
-from src.practice.selection import Candidate, Outcome, Pick, choose_problems
+from src.practice.selection import Pick
 from src.practice.views import (
     MAX_ATTEMPTS,
     SKIPPED,
     ProblemProgress,
     SessionView,
     find_view,
-    jsonb_timestamp,
     load_view,
     view_columns,
     view_from_row,
@@ -47,8 +47,10 @@ from src.streaks import service as streaks
 from src.streaks.days import StreakUpdate, local_day, local_day_start
 
 SESSION_LENGTH = timedelta(minutes=30)
-HISTORY_WINDOW = timedelta(days=30)
-RECENTLY_CORRECT_WINDOW = timedelta(days=14)
+# How far back a start reads the student's answers: mastery is traced over these (at most ~600 first
+# answers at five a day; bench/README.md measures what the start costs). A skill last practised before it
+# starts again from the prior, as the forgetting model would have it close to by then.
+HISTORY_WINDOW = timedelta(days=120)
 MAX_HINTS = 3
 
 # The practice loop's statements, sent on the session's asyncpg connection (src/driver.py): through the
@@ -70,7 +72,8 @@ _LAST_COMPLETED = f"SELECT {select_list(PracticeSession, 's')} FROM ({_LATEST_CO
 
 def _choice_inputs(grade: str, student_id: str, since: str) -> str:
     """What the choice of a new session's problems reads, in one statement: the grade's problems (not
-    retired ones) and the student's outcomes since `since` (parameters, as SQL)."""
+    retired ones), the student's first answers since `since` (one row per problem of a session:
+    src/practice/learning.py reads them) and the fitted skill parameters (parameters, as SQL)."""
     return f"""
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_array(problem_id, topic, difficulty)), '[]'::jsonb)
@@ -78,15 +81,27 @@ SELECT
    WHERE grade = {grade}
      AND NOT EXISTS (SELECT 1 FROM retired_problems AS rp WHERE rp.problem_id = problems.problem_id)
   ) AS candidates,
-  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, r.is_correct, r.evaluated_at)),
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(p.problem_id, p.topic, p.difficulty, f.first_correct,
+                                               extract(epoch FROM f.first_at), f.hints_used, f.skipped,
+                                               f.solved, f.answers, extract(epoch FROM f.last_at))
+                             ORDER BY f.first_at, f.session_id),
                    '[]'::jsonb)
-   FROM responses AS r
-   JOIN sessions AS s ON s.session_id = r.session_id
-   JOIN problems AS p ON p.problem_id = r.problem_id
-   WHERE s.student_id = {student_id} AND r.evaluated_at >= {since}) AS recent"""
+   FROM (SELECT DISTINCT ON (r.session_id, r.problem_id) r.session_id, r.problem_id,
+                r.evaluated_at AS first_at, r.is_correct AS first_correct, r.hints_used,
+                r.student_answer = '' AS skipped, bool_or(r.is_correct) OVER w AS solved,
+                count(*) OVER w AS answers, max(r.evaluated_at) OVER w AS last_at
+         FROM responses AS r
+         JOIN sessions AS s ON s.session_id = r.session_id
+         WHERE s.student_id = {student_id} AND r.evaluated_at >= {since}
+         WINDOW w AS (PARTITION BY r.session_id, r.problem_id)
+         ORDER BY r.session_id, r.problem_id, r.evaluated_at, r.response_id) AS f
+   JOIN problems AS p ON p.problem_id = f.problem_id) AS recent,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(skill, p_init, p_learn, p_guess, p_slip, p_forget)),
+                   '[]'::jsonb)
+   FROM skill_parameters) AS params"""
 
 
-_CHOICE_INPUTS = _choice_inputs("$1", "$2", "$3")
+CHOICE_INPUTS = _choice_inputs("$1", "$2", "$3")
 # All a start decides on, in one statement, sent after the student's lock (so its snapshot holds every
 # session of the student: they are made under that lock): the session in progress, locked; the latest
 # completed one; and, only when neither is today's session ($2 now, $3 the start of today), the choice's
@@ -100,7 +115,7 @@ TODAYS_SESSIONS = f"""
 SELECT {select_list(PracticeSession, "a", prefix="active_")},
        {select_list(PracticeSession, "d", prefix="done_")},
        (SELECT count(*) FROM sessions WHERE student_id = $1 AND status = 'in_progress') AS seen_in_progress,
-       c.candidates, c.recent
+       c.candidates, c.recent, c.params
 FROM (SELECT 1) AS one
 LEFT JOIN (SELECT * FROM sessions WHERE student_id = $1 AND status = 'in_progress' FOR UPDATE) AS a ON true
 LEFT JOIN LATERAL ({_LATEST_COMPLETED}) AS d ON true
@@ -240,24 +255,17 @@ async def _choose_for(
     """The new session's problems, from the choice's `inputs` when the start has them already."""
     if inputs is None:
         inputs = await connection.fetchrow(
-            _CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
+            CHOICE_INPUTS, student.grade, student.student_id, now - HISTORY_WINDOW
         )
         assert inputs is not None  # a SELECT without FROM returns one row
     return choose_from(inputs, now, seed)
 
 
 def choose_from(inputs: Row, now: datetime, seed: int) -> list[Pick]:
-    """The new session's problems from the choice's inputs (`candidates` and `recent`, as jsonb, read by
-    `_CHOICE_INPUTS` or `TODAYS_SESSIONS`). Public: the benchmark's asyncpg ceiling chooses with it too."""
-    candidates = [Candidate(*row) for row in inputs["candidates"]]
-    recent = inputs["recent"]
-    history = [Outcome(topic, is_correct) for _, topic, is_correct, _ in recent]
-    recently_correct = frozenset(
-        problem_id
-        for problem_id, _, is_correct, evaluated_at in recent
-        if is_correct and jsonb_timestamp(evaluated_at) >= now - RECENTLY_CORRECT_WINDOW
-    )
-    return choose_problems(candidates, history, recently_correct, seed)
+    """The new session's problems from the choice's inputs (`candidates`, `recent` and `params`, as jsonb,
+    read by `CHOICE_INPUTS` or `TODAYS_SESSIONS`), planned by mastery (src/practice/learning.py). Public:
+    the benchmark's asyncpg ceiling and the learning simulation choose with it too."""
+    return learning.choose(inputs, now, seed, get_settings().timezone)
 
 
 async def get_session_view(

@@ -143,6 +143,14 @@ async def test_a_whole_session(api: Api, answers: dict[int, str], register: Regi
     assert sum(t["problems"] for t in progress["topics"]) == 5
     assert all(t["topic_text"]["bn"] == BENGALI_TOPICS[t["topic"]] for t in progress["topics"])
     assert progress["weeks"][-1]["sessions_completed"] == 1 and len(progress["weeks"]) == 8
+    # Mastery of every topic of the grade, in both languages, and tomorrow's plan.
+    levels = {m["topic"]: (m["stars"], m["level"], m["level_text"]) for m in progress["mastery"]}
+    assert {t["topic"] for t in progress["topics"]} <= levels.keys()
+    assert all(m["topic_text"]["bn"] == BENGALI_TOPICS[m["topic"]] for m in progress["mastery"])
+    words = {0: ("not started", "শুরু হয়নি"), 1: ("learning", "শিখছ"), 2: ("nearly there", "প্রায় পেরেছ")}
+    assert all((text["en"], text["bn"]) == words[stars] for stars, _, text in levels.values())
+    assert sum(1 for stars, _, _ in levels.values() if stars) == len(progress["topics"])
+    assert progress["tomorrow"] and all(t["topic"] in levels for t in progress["tomorrow"])
 
 
 async def test_seven_days_reach_the_first_milestone(

@@ -106,6 +106,7 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     digits = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
     assert sum(int(met.translate(digits)) for met, _ in counts) == 5
     assert sum(int(solved.translate(digits)) for _, solved in counts) == 3
+    assert "⭐" in progress and "🗓 আগামীকাল অনুশীলন: " in progress and "টি বিষয় এখনো শুরু হয়নি" in progress
     [done] = await bot.say(rahim, "/practice")
     assert "আজকের অনুশীলন তুমি শেষ করে ফেলেছ" in done and "৩টি সঠিক" in done
 
@@ -153,7 +154,11 @@ async def test_english_conversation_with_a_language_change(bot: Bot, problems: d
     [streak] = await bot.say(maya, "/streak")
     assert streak.startswith("🔥 Your streak: 1 day in a row") and "Next goal: 7 days (6 to go)" in streak
     [progress] = await bot.say(maya, "/progress")
-    assert "Problems solved by topic:" in progress and "(100%)" in progress
+    # Five first answers right: each topic practised is "nearly there" (two stars), not yet mastered.
+    assert "⭐⭐ " in progress and "— nearly there (" in progress and "⭐⭐⭐" not in progress
+    assert "🗓 Tomorrow's practice: " in progress and "not started yet" in progress
+    solved_of_met = [tuple(map(int, pair)) for pair in re.findall(r"(\d+) of (\d+) solved", progress)]
+    assert sum(s for s, _ in solved_of_met) == 5 and sum(m for _, m in solved_of_met) == 5  # problems
 
     await bot.say(maya, "/language")
     [switched] = await bot.press(maya, "বাংলা")
