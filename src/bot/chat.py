@@ -97,7 +97,7 @@ async def chat_session(
     """Run the conversation until EOF (read_line returns None) or /quit."""
     fake = FakeBotApi()
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(fake.handle)})
-    application: DarsApplication = build_application(CHAT_TOKEN, request=request, global_rate=1000)
+    application: DarsApplication = build_application(CHAT_TOKEN, request=request)
     await application.initialize()
     await application.start()
     student = FakeStudent(user_id, first_name=name or "Student")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.models import BotChat, SessionStatus, Streak, Student, TelegramUpdate
@@ -165,3 +165,17 @@ async def claim_reminder(db: AsyncSession, chat_id: int, today: date) -> bool:
         )
     ).scalar_one_or_none()
     return claimed is not None
+
+
+# draft key: [session_id, problem_id, message_id], the problem message at the bottom of the chat
+PROBLEM_MESSAGE = "problem_message"
+
+
+async def remember_problem_message(db: AsyncSession, chat_id: int, ref: tuple[int, int, int]) -> None:
+    """After a problem's message was sent (its id is only known then): the message later hints and verdicts
+    on that problem edit. One statement, in a transaction of its own, after the update's commit."""
+    await db.execute(
+        update(BotChat)
+        .where(BotChat.chat_id == chat_id)
+        .values(draft=BotChat.draft.op("||")(bindparam("ref", {PROBLEM_MESSAGE: list(ref)}, type_=JSONB)))
+    )

@@ -25,6 +25,7 @@ from telegram.error import InvalidToken
 from telegram.request import BaseRequest
 
 from src.bot.application import ALLOWED_UPDATES, DarsApplication, build_application, utcnow
+from src.bot.ratelimit import DarsRateLimiter
 from src.bot.reminders import reminder_loop
 from src.config import ConfigError, Settings
 from src.tutor import TutorProvider, model_tutor
@@ -70,6 +71,7 @@ async def start_bot(
     clock: Callable[[], datetime] = utcnow,
     reminders: bool = True,
     tutor: TutorProvider | None = None,
+    rate_limiter: DarsRateLimiter | None = None,
 ) -> BotRuntime | None:
     """Start the bot in the mode the settings ask for; None (after one log line) when it is off.
 
@@ -87,7 +89,9 @@ async def start_bot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         request=request,
-        global_rate=settings.dars_telegram_global_rate,
+        bulk_rate=settings.dars_telegram_bulk_rate,
+        reply_cap=settings.dars_telegram_reply_cap or None,
+        rate_limiter=rate_limiter,
         polling=mode == "polling",
     )
     application.clock = clock

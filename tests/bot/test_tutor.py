@@ -69,7 +69,8 @@ async def test_an_answer_the_checker_cannot_read_is_judged_by_the_model(
     [problem] = await tutored_bot.say(nusrat, "/practice")
     assert problem.startswith("📝 Problem 1 of 1")
 
-    correct, summary = await tutored_bot.say(nusrat, "450 + 90 = 540")  # undecided by the checker alone
+    [correct] = await tutored_bot.say(nusrat, "450 + 90 = 540")  # undecided by the checker alone
+    summary = correct.split("\n\n", 1)[1]  # the verdict and the summary travel in one message
 
     assert correct.startswith("✅")
     assert summary.startswith("🏁")
@@ -87,8 +88,8 @@ async def test_after_a_wrong_answer_the_hint_comes_from_the_model(
 
     [hint] = await tutored_bot.press(nusrat, "💡 Hint")
 
-    assert again.startswith("❌")
-    assert hint.startswith("💡 Hint 1 of 3: Read the question again")  # the fake model's first hint
+    assert again.rsplit("\n\n", 1)[1].startswith("❌")  # on the problem's message
+    assert "\n\n💡 Hint 1 of 3: Read the question again" in hint  # the fake model's first hint
     async with get_session() as db:
         (shown,) = (await db.scalars(select(HintView))).all()
     assert shown.is_ai_generated
@@ -106,6 +107,6 @@ async def test_without_a_key_the_bot_judges_nothing_and_hints_are_curated(
         await bot.say(nusrat, "/practice")
         [unread] = await bot.say(nusrat, "450 + 90 = 540")
         [hint] = await bot.press(nusrat, "💡 Hint")
-    assert unread.startswith("I couldn't quite read that")
-    assert hint == "💡 Hint 1 of 3: Hint 1"
+    assert unread.rsplit("\n\n", 1)[1].startswith("I couldn't quite read that")
+    assert hint.endswith("\n\n💡 Hint 1 of 3: Hint 1\n\nType your answer and send it.")
     assert await _cost_operations() == []
