@@ -46,6 +46,7 @@ from src.bot.conversation import Turn, forget_problem_message, load_student
 from src.bot.ratelimit import DarsRateLimiter
 from src.bot.replies import Reply
 from src.bot.sending import send_replies
+from src.config import get_settings
 from src.database import get_session
 from src.practice.ports import AnswerJudge, HintSource
 
@@ -60,6 +61,12 @@ Context = CallbackContext[ExtBot[str], dict[Any, Any], dict[Any, Any], dict[Any,
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def database_connections() -> int:
+    """How many connections this process's pool may open (a NullPool, in tests: its pool size)."""
+    settings = get_settings()
+    return settings.database_pool_size + settings.database_max_overflow
 
 
 @dataclass
@@ -139,6 +146,10 @@ class DarsApplication(
         self.judge: AnswerJudge | None = None
         self.hint_source: HintSource | None = None
         self.chat_locks = ChatLocks()
+        # Updates in their transaction at once: no more than the pool has connections. Telegram may send
+        # up to 100 at once (setWebhook); the others wait here, in order and with no timeout, rather than
+        # in the pool, whose 30 s timeout would fail them under a burst.
+        self.transactions = asyncio.Semaphore(database_connections())
 
     async def process_update(self, update: object) -> None:
         """PTB's entry point (long polling): as `handle`, but a failure is logged, never raised, since
@@ -160,7 +171,8 @@ class DarsApplication(
         await answer_callback(update)  # first: the student's spinner stops whatever happens next
         async with self.chat_locks.hold(chat_id):
             try:
-                scope = await self._handle_in_transaction(update, chat_id)
+                async with self.transactions:
+                    scope = await self._handle_in_transaction(update, chat_id)
             except Exception as error:
                 if is_transient(error):
                     raise
@@ -171,17 +183,23 @@ class DarsApplication(
                 await self._send_after_commit(scope.chat_id, scope.replies)
 
     async def _send_after_commit(self, chat_id: int, replies: list[Reply]) -> None:
+        """Send the replies of a committed update. Nothing here fails the update: its work is saved and a
+        redelivery would be skipped. A reply not sent, or a fact not written, is logged."""
         try:
             delivered = await send_replies(self.bot, chat_id, replies)
-        except Exception:  # the work is saved; a redelivery would be skipped: log, and carry on
+        except Exception:
             logger.exception("replies to chat %s not sent (the update's work is saved)", chat_id)
             return
-        if delivered.blocked:
-            async with get_session() as db:
-                await chats.set_blocked(db, chat_id, True)
-        elif delivered.new and delivered.problem_message is not None:
-            async with get_session() as db:
-                await chats.remember_problem_message(db, chat_id, delivered.problem_message)
+        try:
+            async with self.transactions:
+                if delivered.blocked:
+                    async with get_session() as db:
+                        await chats.set_blocked(db, chat_id, True)
+                elif delivered.new and delivered.problem_message is not None:
+                    async with get_session() as db:
+                        await chats.remember_problem_message(db, chat_id, delivered.problem_message)
+        except Exception:  # the next answer then shows the problem again rather than grade it blind
+            logger.exception("what was sent to chat %s could not be recorded", chat_id)
 
     async def _handle_in_transaction(self, update: Update, chat_id: int | None) -> UpdateScope | None:
         async with get_session() as db:
@@ -269,7 +287,10 @@ def build_application(
         if polling:  # a fake or test transport answers the long polls too
             builder = builder.get_updates_request(request)
     else:
-        builder = builder.request(HTTPXRequest(connection_pool_size=64, read_timeout=10.0))
+        # Up to 100 updates at once (setWebhook's max_connections) each send after their commit: enough
+        # connections that none waits past the pool timeout behind the others' 50-100 ms round trips.
+        request = HTTPXRequest(connection_pool_size=128, read_timeout=10.0, pool_timeout=10.0)
+        builder = builder.request(request)
     # Long polling hands over updates through PTB's queue: let 16 run at once (chat locks keep each chat's
     # order). Without an updater, the webhook's requests are the concurrency.
     builder = builder.concurrent_updates(16) if polling else builder.updater(None)

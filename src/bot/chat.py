@@ -57,10 +57,17 @@ class Screen:
                 self.buttons, self.buttons_message = call.buttons, call.message_id
                 numbered = "  ".join(f"[{n}] {label}" for n, (label, _) in enumerate(call.buttons, start=1))
                 self.write(f"      {numbered}\n")
-        elif call.method in ("editMessageText", "editMessageReplyMarkup"):
-            if call.params.get("message_id") == self.buttons_message and not call.buttons:
+        elif call.method in ("editMessageText", "editMessageReplyMarkup") and call.status == 200:
+            message_id = call.params.get("message_id")
+            if call.buttons and isinstance(message_id, int):  # a problem's message, with its hint or verdict
+                self.buttons, self.buttons_message = call.buttons, message_id
+            elif message_id == self.buttons_message:
                 self.buttons, self.buttons_message = [], None
-            if call.method == "editMessageText":
+            if call.method == "editMessageText" and call.buttons:
+                self.write(f"\nDars (the problem's message, edited): {call.text}\n")
+                numbered = "  ".join(f"[{n}] {label}" for n, (label, _) in enumerate(call.buttons, start=1))
+                self.write(f"      {numbered}\n")
+            elif call.method == "editMessageText":
                 self.write(f"      ({call.text})\n")
 
     @property

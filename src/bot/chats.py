@@ -167,7 +167,7 @@ async def claim_reminder(db: AsyncSession, chat_id: int, today: date) -> bool:
     return claimed is not None
 
 
-# draft key: [session_id, problem_id, message_id], the problem message at the bottom of the chat
+# draft key: [session_id, problem_id, message_id, 1 while it is the bot's last message in the chat]
 PROBLEM_MESSAGE = "problem_message"
 
 
@@ -177,5 +177,5 @@ async def remember_problem_message(db: AsyncSession, chat_id: int, ref: tuple[in
     await db.execute(
         update(BotChat)
         .where(BotChat.chat_id == chat_id)
-        .values(draft=BotChat.draft.op("||")(bindparam("ref", {PROBLEM_MESSAGE: list(ref)}, type_=JSONB)))
+        .values(draft=BotChat.draft.op("||")(bindparam("ref", {PROBLEM_MESSAGE: [*ref, 1]}, type_=JSONB)))
     )

@@ -351,12 +351,25 @@ async def _typed_grade(turn: Turn, text: str) -> list[Reply]:
 
 async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     assert turn.student is not None
+    # The answer is for the problem the student last saw. Another one is open when that problem's message
+    # never reached them (the process stopped after the commit that moved on, before the send): they are
+    # shown it now, and what they wrote is not graded against a problem they have not read.
+    seen = _problem_seen(turn, session_id)
     try:
         outcome = await practice.submit_answer(
-            turn.db, turn.student.student_id, session_id, text, now=turn.now, judge=turn.judge
+            turn.db,
+            turn.student.student_id,
+            session_id,
+            text,
+            problem_id=seen,
+            now=turn.now,
+            judge=turn.judge,
         )
     except (SessionExpired, SessionClosed, SessionNotFound) as error:
         return _session_gone(turn, error, session_id)
+    except ProblemNotCurrent:
+        view = await practice.get_session_view(turn.db, turn.student.student_id, session_id)
+        return _problem(turn, view, resumed=True)
     current = outcome.progress
     total = len(outcome.view.problems)
     if not outcome.recorded:
@@ -468,22 +481,34 @@ def _on_problem(
     return [*_stale_button(pressed), Say(text, keyboard, problem=ref)]
 
 
+def _problem_ref(turn: Turn) -> list[int] | None:
+    """draft["problem_message"]: [session_id, problem_id, message_id, 1 if it is the bot's last message]."""
+    ref = turn.chat.draft.get(chats.PROBLEM_MESSAGE)
+    if isinstance(ref, list) and len(ref) == 4 and all(isinstance(value, int) for value in ref):
+        return ref
+    return None
+
+
 def problem_message(turn: Turn, session_id: int, problem_id: int) -> int | None:
     """The id of this problem's message, when it is the last the bot sent in the chat."""
-    ref = turn.chat.draft.get(chats.PROBLEM_MESSAGE)
-    if isinstance(ref, list) and len(ref) == 3 and ref[:2] == [session_id, problem_id]:
-        message_id = ref[2]
-        return message_id if isinstance(message_id, int) else None
+    ref = _problem_ref(turn)
+    if ref is not None and ref[:2] == [session_id, problem_id] and ref[3] == 1:
+        return ref[2]
     return None
+
+
+def _problem_seen(turn: Turn, session_id: int) -> int | None:
+    """The problem of this session whose message reached the student last (None: not known)."""
+    ref = _problem_ref(turn)
+    return ref[1] if ref is not None and ref[0] == session_id else None
 
 
 def forget_problem_message(turn: Turn, replies: list[Reply]) -> None:
     """A message that is not a problem's goes below the problem's: the next news about the problem comes
     as a new message, not as an edit of one the student may have scrolled past."""
-    if chats.PROBLEM_MESSAGE in turn.chat.draft and any(
-        isinstance(reply, Say) and reply.problem is None for reply in replies
-    ):
-        turn.set_draft(**{chats.PROBLEM_MESSAGE: None})
+    ref = _problem_ref(turn)
+    if ref is not None and ref[3] == 1 and any(isinstance(r, Say) and r.problem is None for r in replies):
+        turn.set_draft(**{chats.PROBLEM_MESSAGE: [*ref[:3], 0]})
 
 
 def _problem_keyboard(turn: Turn, session_id: int, problem_id: int, hints_shown: int) -> Keyboard:

@@ -114,8 +114,10 @@ async def start_bot(
                 settings.telegram_webhook_url,
                 secret_token=secret,
                 allowed_updates=list(ALLOWED_UPDATES),
-                # Each update holds a database connection until it commits: no more at once than the pool.
-                max_connections=min(100, settings.database_pool_size + settings.database_max_overflow),
+                # Telegram's most. An update holds a database connection only while its transaction runs
+                # (its replies go out after the commit), so updates beyond the pool wait their turn for a
+                # connection, briefly, instead of Telegram holding them back.
+                max_connections=100,
             )
             await application.start()
             logger.info("Telegram bot on: webhook %s", settings.telegram_webhook_url)

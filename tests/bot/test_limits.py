@@ -127,16 +127,24 @@ async def test_a_reply_telegram_keeps_refusing_is_given_up_and_the_work_is_kept(
     babu = bot.student(7013, first_name="Babu")
     await registered(bot, babu)
     [first] = await bot.say(babu, "/practice")
-    bot.fake.fail_next("sendMessage", status=500, description="Internal Server Error", times=3)
+    bot.fake.fail_next("sendMessage", status=500, description="Internal Server Error")
     update = babu.message(answer_in(first, problems))
     response = await bot.post(update)
     assert response.status_code == 200
     assert update["update_id"] in await seen_updates()
     async with get_session() as db:
         assert len((await db.execute(select(Response))).all()) == 1  # the answer is recorded
-    # The student writes again and is answered from the saved state: problem 2, resumed.
-    [resumed] = await bot.say(babu, "/practice")
-    assert "📝 Problem 2 of 5" in resumed
+    # No reply came (as when the process dies between the commit and the send): the student sends the
+    # answer again. It is not graded against problem 2, which they have not seen: they are shown it.
+    [resumed] = await bot.say(babu, answer_in(first, problems))
+    assert resumed.startswith("Let's pick up where you left off.\n\n📝 Problem 2 of 5")
+    async with get_session() as db:
+        assert len((await db.execute(select(Response))).all()) == 1
+    # And from there on as ever: a wrong try edits that message.
+    [tried] = await bot.say(babu, "99991")
+    assert tried.startswith("📝 Problem 2 of 5") and tried.endswith(
+        "You have 2 more tries. Take a 💡 hint if you need one."
+    )
 
 
 async def test_no_database_connection_is_held_while_telegram_answers(

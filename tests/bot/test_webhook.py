@@ -54,7 +54,7 @@ async def test_starting_registers_the_webhook_with_its_secret(bot: Bot) -> None:
         "callback_query",
         "my_chat_member",
     ]
-    assert set_webhook.params["max_connections"] == 15  # the database pool: 5 + 10 overflow
+    assert set_webhook.params["max_connections"] == 100  # no database connection waits on Telegram now
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET + "x", SECRET[:-1]])
