@@ -371,11 +371,11 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
         view = await practice.get_session_view(turn.db, turn.student.student_id, session_id)
         return _problem(turn, view, resumed=True)
     current = outcome.progress
-    total = len(outcome.view.problems)
     if not outcome.recorded:
         reason = outcome.check.non_answer if outcome.check.verdict is Verdict.NOT_AN_ANSWER else None
         if reason in (NonAnswer.HINT, NonAnswer.HELP):
-            return await _hint(turn, session_id, current.problem.problem_id, message_id=None, total=total)
+            problem_id = current.problem.problem_id
+            return await _hint(turn, session_id, problem_id, message_id=None, view=outcome.view)
         if reason is NonAnswer.SKIP:
             return await _skip(turn, session_id, current.problem.problem_id, message_id=None)
         if reason is NonAnswer.DONT_KNOW:
@@ -384,7 +384,7 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
             note = messages.greeting_during_practice(turn.lang, salam=greets_with_salam(text))
         else:
             note = messages.write_just_the_answer(turn.lang)
-        return _on_problem(turn, session_id, current, total, note=note)
+        return _on_problem(turn, session_id, current, outcome.view, note=note)
     if outcome.is_correct:
         lead = messages.correct(turn.lang)
     elif current.finished:
@@ -392,7 +392,7 @@ async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     else:
         mistake = outcome.check.mistake.value if outcome.check.mistake is not None else None
         note = messages.try_again(turn.lang, current.attempts_left, mistake, hints_left=_hints_left(current))
-        return _on_problem(turn, session_id, current, total, note=note)
+        return _on_problem(turn, session_id, current, outcome.view, note=note)
     return await _after_problem(turn, outcome, lead)
 
 
@@ -464,21 +464,38 @@ def _on_problem(
     turn: Turn,
     session_id: int,
     current: ProblemProgress,
-    total: int,
+    view: SessionView,
     *,
     note: str | None = None,
     pressed: int | None = None,
 ) -> list[Reply]:
     """News about the open problem (a hint, a try that was not right, a word about what was typed): its
-    message is edited when it is the bot's last in the chat, so the student sees it where they look;
-    otherwise the problem is sent again, as it stands, below. `pressed`: the message of the button."""
+    message is edited when it is the bot's last in the chat, so the student sees it where they look (the
+    verdict on the previous problem stays at its top); otherwise the problem is sent again, as it stands,
+    below. `pressed`: the message of the button."""
     ref = (session_id, current.problem.problem_id)
-    text, keyboard = _card(turn, session_id, current, total, note=note)
+    total = len(view.problems)
     at = problem_message(turn, *ref)
     if at is not None:
+        lead = _verdict_before(turn, view, current.position)
+        text, keyboard = _card(turn, session_id, current, total, note=note, lead=lead)
         stale = _stale_button(pressed) if pressed not in (None, at) else []
         return [*stale, Edit(at, text, keyboard, problem=ref)]
+    text, keyboard = _card(turn, session_id, current, total, note=note)
     return [*_stale_button(pressed), Say(text, keyboard, problem=ref)]
+
+
+def _verdict_before(turn: Turn, view: SessionView, position: int) -> str | None:
+    """The verdict on the problem before this one, which its message opened with."""
+    if position < 2 or position - 2 >= len(view.problems):
+        return None
+    before = view.problems[position - 2]
+    if before.solved:
+        return messages.correct(turn.lang)
+    last_hint = _last_hint(turn, before.problem)
+    if before.skipped:
+        return messages.skipped(turn.lang, before.problem.answer, last_hint)
+    return messages.reveal(turn.lang, before.problem.answer, last_hint)
 
 
 def _problem_ref(turn: Turn) -> list[int] | None:
@@ -549,13 +566,13 @@ async def _hint(
     *,
     message_id: int | None,
     offered: int | None = None,
-    total: int | None = None,
+    view: SessionView | None = None,
 ) -> list[Reply]:
     """The next hint, on the problem's message; `offered` is the hint number the pressed button offered (None
-    when typed); `total`: the session's number of problems, when known."""
+    when typed); `view`: the session, when read already."""
     assert turn.student is not None
     if offered is not None:
-        still, total, shown = await _hint_still_offered(turn, session_id, problem_id, offered)
+        still, view, shown = await _hint_still_offered(turn, session_id, problem_id, offered)
         if shown is not None and message_id is not None:
             # A second tap, or an older message's button, on the open problem: no hint spent; the message
             # keeps (or gets back) the buttons the problem has now (an unchanged keyboard is a no-op).
@@ -579,16 +596,15 @@ async def _hint(
     except (SessionExpired, SessionClosed, SessionNotFound) as error:
         return _stale_button(message_id) + _session_gone(turn, error, session_id)
     turn.set_draft(session_id=session_id)
-    if total is None:
+    if view is None:
         view = await practice.get_session_view(turn.db, turn.student.student_id, session_id)
-        total = len(view.problems)
-    return _on_problem(turn, session_id, outcome.progress, total, pressed=message_id)
+    return _on_problem(turn, session_id, outcome.progress, view, pressed=message_id)
 
 
 async def _hint_still_offered(
     turn: Turn, session_id: int, problem_id: int, offered: int
-) -> tuple[bool, int | None, int | None]:
-    """Whether hint `offered` of this problem is the next one, the session's number of problems, and, when
+) -> tuple[bool, SessionView | None, int | None]:
+    """Whether hint `offered` of this problem is the next one, the session (when found), and, when
     the hint was shown already on the problem still open, how many hints it has. The session's row is
     locked, so the hint taken next is the one checked here. A session that is gone or moved on is left to
     next_hint to report."""
@@ -599,10 +615,10 @@ async def _hint_still_offered(
         return True, None, None
     current = view.current
     if current is None or current.problem.problem_id != problem_id:
-        return True, len(view.problems), None
+        return True, view, None
     if len(current.hints) + 1 == offered:
-        return True, len(view.problems), None
-    return False, len(view.problems), len(current.hints)
+        return True, view, None
+    return False, view, len(current.hints)
 
 
 async def _skip(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:

@@ -84,6 +84,8 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     [left2] = await bot.say(rahim, "১০০০১")
     [left1] = await bot.say(rahim, "১০০০২")
     assert "আরও ২ বার" in last_word(left2) and "আরও ১ বার" in last_word(left1)
+    # The edited message keeps its opening: the verdict on problem 2 (skipped), then problem 3.
+    assert left1.split("📝")[0] == third.split("📝")[0]
     [fourth] = await bot.say(rahim, "১০০০৩")
     reveal = fourth.split("📝")[0]
     assert f"সঠিক উত্তর হলো: {bengali_digits(answer_in(third, problems))}" in reveal
