@@ -21,6 +21,7 @@ from telegram.request import HTTPXRequest
 
 from src.bot.application import DarsApplication, build_application
 from src.bot.fake import ApiCall, FakeBotApi, FakeStudent
+from src.bot.ratelimit import DarsRateLimiter
 
 CHAT_TOKEN = "1000000001:dars-chat-local"
 DEFAULT_USER_ID = 1_000_001
@@ -104,7 +105,9 @@ async def chat_session(
     """Run the conversation until EOF (read_line returns None) or /quit."""
     fake = FakeBotApi()
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(fake.handle)})
-    application: DarsApplication = build_application(CHAT_TOKEN, request=request)
+    application: DarsApplication = build_application(
+        CHAT_TOKEN, request=request, rate_limiter=DarsRateLimiter(chat_burst=1_000_000)
+    )  # no Telegram to spare: one person typing is never paced
     await application.initialize()
     await application.start()
     student = FakeStudent(user_id, first_name=name or "Student")

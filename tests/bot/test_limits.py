@@ -142,7 +142,7 @@ async def test_a_reply_telegram_keeps_refusing_is_given_up_and_the_work_is_kept(
         assert len((await db.execute(select(Response))).all()) == 1
     # And from there on as ever: a wrong try edits that message.
     [tried] = await bot.say(babu, "99991")
-    assert tried.startswith("✅ Exactly right!\n\n📝 Problem 2 of 5") and tried.endswith(
+    assert tried.startswith("✅ Exactly right! Well done.\n\n📝 Problem 2 of 5") and tried.endswith(
         "You have 2 more tries. Take a 💡 hint if you need one."
     )
 
