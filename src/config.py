@@ -105,8 +105,17 @@ class Settings(BaseSettings):
         default=None, description="Bot API base URL (a local Bot API server or a fake); unset = Telegram's."
     )
     dars_reminder_time: str = Field(default="18:00", description="Daily reminder, HH:MM in DARS_TIMEZONE.")
-    dars_telegram_global_rate: float = Field(
-        default=25.0, gt=0, le=1000, description="Messages per second the bot sends across all chats."
+    dars_telegram_bulk_rate: float = Field(
+        default=25.0,
+        gt=0,
+        le=1000,
+        description="Proactive messages (reminders) per second, across all chats.",
+    )
+    dars_telegram_reply_cap: float = Field(
+        default=0.0,
+        ge=0,
+        le=100_000,
+        description="Bot-wide cap on replies per second; 0 = none (paced per chat).",
     )
 
     dars_cors_origins: str = Field(

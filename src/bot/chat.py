@@ -22,6 +22,7 @@ from telegram.request import HTTPXRequest
 from src.bot import messages
 from src.bot.application import DarsApplication, build_application
 from src.bot.fake import ApiCall, FakeBotApi, FakeStudent
+from src.bot.ratelimit import DarsRateLimiter
 
 CHAT_TOKEN = "1000000001:dars-chat-local"
 DEFAULT_USER_ID = 1_000_001
@@ -60,10 +61,17 @@ class Screen:
                 self.buttons, self.buttons_message = call.buttons, call.message_id
                 numbered = "  ".join(f"[{n}] {label}" for n, label, _ in self.numbered())
                 self.write(f"      {numbered}\n")
-        elif call.method in ("editMessageText", "editMessageReplyMarkup"):
-            if call.params.get("message_id") == self.buttons_message and not call.buttons:
+        elif call.method in ("editMessageText", "editMessageReplyMarkup") and call.status == 200:
+            message_id = call.params.get("message_id")
+            if call.buttons and isinstance(message_id, int):  # a problem's message, with its hint or verdict
+                self.buttons, self.buttons_message = call.buttons, message_id
+            elif message_id == self.buttons_message:
                 self.buttons, self.buttons_message = [], None
-            if call.method == "editMessageText":
+            if call.method == "editMessageText" and call.buttons:
+                self.write(f"\nDars (the problem's message, edited): {call.text}\n")
+                numbered = "  ".join(f"[{n}] {label}" for n, (label, _) in enumerate(call.buttons, start=1))
+                self.write(f"      {numbered}\n")
+            elif call.method == "editMessageText":
                 self.write(f"      ({call.text})\n")
 
     @property
@@ -109,7 +117,9 @@ async def chat_session(
     """Run the conversation until EOF (read_line returns None) or /quit."""
     fake = FakeBotApi()
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(fake.handle)})
-    application: DarsApplication = build_application(CHAT_TOKEN, request=request, global_rate=1000)
+    application: DarsApplication = build_application(
+        CHAT_TOKEN, request=request, rate_limiter=DarsRateLimiter(chat_burst=1_000_000)
+    )  # no Telegram to spare: one person typing is never paced
     await application.initialize()
     await application.start()
     student = FakeStudent(user_id, first_name=name or "Student")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,21 +10,22 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from src.driver import driver
 from src.models import BotChat, SessionStatus, Streak, Student, TelegramUpdate
 from src.models import Session as PracticeSession
+
+# Every update runs these: on the session's asyncpg connection (src/driver.py), not through SQLAlchemy's
+# statement machinery, which was a quarter of an update's CPU (bench/README.md).
+_CLAIM_UPDATE = """
+INSERT INTO telegram_updates (update_id, chat_id) VALUES ($1, $2)
+ON CONFLICT (update_id) DO NOTHING RETURNING update_id"""
+_REMEMBER_PROBLEM_MESSAGE = "UPDATE bot_chats SET draft = draft || $2::text::jsonb WHERE chat_id = $1"
 
 
 async def claim_update(db: AsyncSession, update_id: int, chat_id: int | None) -> bool:
     """True the first time this update_id is seen. Run it first in the update's own transaction:
     a concurrent duplicate blocks on the primary key until the first commits, then gets no row."""
-    claimed = (
-        await db.execute(
-            insert(TelegramUpdate)
-            .values(update_id=update_id, chat_id=chat_id)
-            .on_conflict_do_nothing(index_elements=[TelegramUpdate.update_id])
-            .returning(TelegramUpdate.update_id)
-        )
-    ).scalar_one_or_none()
+    claimed = await (await driver(db)).fetchval(_CLAIM_UPDATE, update_id, chat_id)
     return claimed is not None
 
 
@@ -165,3 +167,14 @@ async def claim_reminder(db: AsyncSession, chat_id: int, today: date) -> bool:
         )
     ).scalar_one_or_none()
     return claimed is not None
+
+
+# draft key: [session_id, problem_id, message_id, 1 while it is the bot's last message in the chat]
+PROBLEM_MESSAGE = "problem_message"
+
+
+async def remember_problem_message(db: AsyncSession, chat_id: int, ref: tuple[int, int, int]) -> None:
+    """After a problem's message was sent (its id is only known then): the message later hints and verdicts
+    on that problem edit. One statement, in a transaction of its own, after the update's commit."""
+    change = json.dumps({PROBLEM_MESSAGE: [*ref, 1]})
+    await (await driver(db)).execute(_REMEMBER_PROBLEM_MESSAGE, chat_id, change)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from src.answers.check import NonAnswer, Verdict, classify_non_answer
 from src.answers.nonanswer import greets_with_salam
-from src.bot import keyboards, messages
+from src.bot import chats, keyboards, messages
 from src.bot.keyboards import ChooseGrade, ChooseLanguage, Keyboard, NewSession, ProblemAction
 from src.bot.replies import Edit, Reply, Say
 from src.config import get_settings
@@ -359,53 +359,66 @@ async def _typed_grade(turn: Turn, text: str) -> list[Reply]:
 
 async def _answer(turn: Turn, session_id: int, text: str) -> list[Reply]:
     assert turn.student is not None
+    # The answer is for the problem the student last saw. Another one is open when that problem's message
+    # never reached them (the process stopped after the commit that moved on, before the send): they are
+    # shown it now, and what they wrote is not graded against a problem they have not read.
+    seen = _problem_seen(turn, session_id)
     try:
         outcome = await practice.submit_answer(
-            turn.db, turn.student.student_id, session_id, text, now=turn.now, judge=turn.judge
+            turn.db,
+            turn.student.student_id,
+            session_id,
+            text,
+            problem_id=seen,
+            now=turn.now,
+            judge=turn.judge,
         )
     except (SessionExpired, SessionClosed, SessionNotFound) as error:
         return _session_gone(turn, error, session_id)
+    except ProblemNotCurrent:
+        view = await practice.get_session_view(turn.db, turn.student.student_id, session_id)
+        return _problem(turn, view, resumed=True)
     current = outcome.progress
     if not outcome.recorded:
         reason = outcome.check.non_answer if outcome.check.verdict is Verdict.NOT_AN_ANSWER else None
         if reason in (NonAnswer.HINT, NonAnswer.HELP, NonAnswer.QUESTION):
             # "why 0.5?" asks for the reasoning: the next hint (the AI tutor's, when it is on) explains.
-            return await _hint(turn, session_id, current.problem.problem_id, message_id=None)
+            problem_id = current.problem.problem_id
+            return await _hint(turn, session_id, problem_id, message_id=None, view=outcome.view)
         if reason is NonAnswer.SKIP:
             return await _skip(turn, session_id, current.problem.problem_id, message_id=None)
-        keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
         if reason is NonAnswer.DONT_KNOW:
-            return [Say(messages.dont_know(turn.lang, hints_left=_hints_left(current)), keyboard)]
-        if reason is NonAnswer.GREETING:
-            return [
-                Say(messages.greeting_during_practice(turn.lang, salam=greets_with_salam(text)), keyboard)
-            ]
-        if outcome.check.verdict is Verdict.WRONG_FORM and outcome.feedback is not None:
-            return [Say(messages.right_value_other_form(turn.lang, outcome.feedback), keyboard)]
-        return [Say(messages.write_just_the_answer(turn.lang), keyboard)]
+            note = messages.dont_know(turn.lang, hints_left=_hints_left(current))
+        elif reason is NonAnswer.GREETING:
+            note = messages.greeting_during_practice(turn.lang, salam=greets_with_salam(text))
+        elif outcome.check.verdict is Verdict.WRONG_FORM and outcome.feedback is not None:
+            note = messages.right_value_other_form(turn.lang, outcome.feedback)
+        else:
+            note = messages.write_just_the_answer(turn.lang)
+        return _on_problem(turn, session_id, current, outcome.view, note=note)
     if outcome.is_correct:
-        replies: list[Reply] = [Say(messages.correct(turn.lang))]
+        lead = messages.correct(turn.lang)
     elif current.finished:
-        replies = [Say(messages.reveal(turn.lang, current.problem.answer, _last_hint(turn, current.problem)))]
+        lead = messages.reveal(turn.lang, current.problem.answer, _last_hint(turn, current.problem))
     else:
-        keyboard = _problem_keyboard(turn, session_id, current.problem.problem_id, len(current.hints))
         mistake = outcome.check.mistake.value if outcome.check.mistake is not None else None
         if outcome.feedback is not None:  # the problem's common mistake, named
-            text = messages.try_again_with_nudge(
+            note = messages.try_again_with_nudge(
                 turn.lang, current.attempts_left, outcome.feedback, hints_left=_hints_left(current)
             )
         else:
-            text = messages.try_again(
+            note = messages.try_again(
                 turn.lang, current.attempts_left, mistake, hints_left=_hints_left(current)
             )
-        return [Say(text, keyboard)]
-    return replies + await _after_problem(turn, outcome)
+        return _on_problem(turn, session_id, current, outcome.view, note=note)
+    return await _after_problem(turn, outcome, lead)
 
 
-async def _after_problem(turn: Turn, outcome: AnswerOutcome) -> list[Reply]:
-    """The next problem, or the session's summary with any streak milestone reached."""
+async def _after_problem(turn: Turn, outcome: AnswerOutcome, lead: str) -> list[Reply]:
+    """The verdict on the problem just finished (`lead`) with the next problem, or with the session's
+    summary and any streak milestone reached: one message either way."""
     if not outcome.session_completed:
-        return _problem(turn, outcome.view)
+        return _problem(turn, outcome.view, lead=lead)
     assert turn.student is not None
     session = outcome.view.session
     turn.set_draft(session_id=None)
@@ -417,32 +430,120 @@ async def _after_problem(turn: Turn, outcome: AnswerOutcome) -> list[Reply]:
     zone = get_settings().timezone
     # A session begun before midnight and finished after it was yesterday's: today's is still to do.
     yesterdays = local_day(session.date, zone) < local_day(turn.now, zone)
-    replies: list[Reply] = [
-        Say(
-            messages.summary(
-                turn.lang,
-                session.problems_correct,
-                len(outcome.view.problems),
-                session.total_time_seconds,
-                current,
-                yesterdays=yesterdays,
-            )
-        )
-    ]
-    replies += [Say(messages.milestone(turn.lang, days)) for days in reached]
-    return replies
+    summary = messages.summary(
+        turn.lang,
+        session.problems_correct,
+        len(outcome.view.problems),
+        session.total_time_seconds,
+        current,
+        yesterdays=yesterdays,
+    )
+    milestones = [messages.milestone(turn.lang, days) for days in reached]
+    return [Say(messages.session_end(lead, summary, milestones))]
 
 
-def _problem(turn: Turn, view: SessionView, *, resumed: bool = False) -> list[Reply]:
+def _problem(turn: Turn, view: SessionView, *, resumed: bool = False, lead: str | None = None) -> list[Reply]:
     current = view.current
     if current is None:  # a session without problems (an empty library): nothing to ask
         turn.set_draft(session_id=None)
-        return [Say(messages.session_over(turn.lang), keyboards.practice_keyboard(turn.lang, again=True))]
+        text = messages.session_over(turn.lang)
+        again = keyboards.practice_keyboard(turn.lang, again=True)
+        return [Say(f"{lead}\n\n{text}" if lead else text, again)]
+    session_id = view.session.session_id
+    text, keyboard = _card(turn, session_id, current, len(view.problems), lead=lead, resumed=resumed)
+    return [Say(text, keyboard, problem=(session_id, current.problem.problem_id))]
+
+
+def _card(
+    turn: Turn,
+    session_id: int,
+    current: ProblemProgress,
+    total: int,
+    *,
+    note: str | None = None,
+    lead: str | None = None,
+    resumed: bool = False,
+) -> tuple[str, Keyboard]:
+    """The problem's message as it stands: the question, the hints shown, the last word; and its buttons."""
     problem = current.problem
-    question = problem.question_bn if turn.lang == "bn" else problem.question_en
-    keyboard = _problem_keyboard(turn, view.session.session_id, problem.problem_id, len(current.hints))
-    text = messages.problem(turn.lang, current.position, len(view.problems), question, resumed=resumed)
-    return [Say(text, keyboard)]
+    bn = turn.lang == "bn"
+    question = problem.question_bn if bn else problem.question_en
+    hints = [
+        messages.hint(turn.lang, seen.hint_number, practice.MAX_HINTS, seen.text_bn if bn else seen.text_en)
+        for seen in current.hints
+    ]
+    text = messages.problem(
+        turn.lang, current.position, total, question, resumed=resumed, hints=hints, note=note, lead=lead
+    )
+    return text, _problem_keyboard(turn, session_id, problem.problem_id, len(current.hints))
+
+
+def _on_problem(
+    turn: Turn,
+    session_id: int,
+    current: ProblemProgress,
+    view: SessionView,
+    *,
+    note: str | None = None,
+    pressed: int | None = None,
+) -> list[Reply]:
+    """News about the open problem (a hint, a try that was not right, a word about what was typed): its
+    message is edited when it is the bot's last in the chat, so the student sees it where they look (the
+    verdict on the previous problem stays at its top); otherwise the problem is sent again, as it stands,
+    below. `pressed`: the message of the button."""
+    ref = (session_id, current.problem.problem_id)
+    total = len(view.problems)
+    at = problem_message(turn, *ref)
+    if at is not None:
+        lead = _verdict_before(turn, view, current.position)
+        text, keyboard = _card(turn, session_id, current, total, note=note, lead=lead)
+        stale = _stale_button(pressed) if pressed not in (None, at) else []
+        return [*stale, Edit(at, text, keyboard, problem=ref)]
+    text, keyboard = _card(turn, session_id, current, total, note=note)
+    return [*_stale_button(pressed), Say(text, keyboard, problem=ref)]
+
+
+def _verdict_before(turn: Turn, view: SessionView, position: int) -> str | None:
+    """The verdict on the problem before this one, which its message opened with."""
+    if position < 2 or position - 2 >= len(view.problems):
+        return None
+    before = view.problems[position - 2]
+    if before.solved:
+        return messages.correct(turn.lang)
+    last_hint = _last_hint(turn, before.problem)
+    if before.skipped:
+        return messages.skipped(turn.lang, before.problem.answer, last_hint)
+    return messages.reveal(turn.lang, before.problem.answer, last_hint)
+
+
+def _problem_ref(turn: Turn) -> list[int] | None:
+    """draft["problem_message"]: [session_id, problem_id, message_id, 1 if it is the bot's last message]."""
+    ref = turn.chat.draft.get(chats.PROBLEM_MESSAGE)
+    if isinstance(ref, list) and len(ref) == 4 and all(isinstance(value, int) for value in ref):
+        return ref
+    return None
+
+
+def problem_message(turn: Turn, session_id: int, problem_id: int) -> int | None:
+    """The id of this problem's message, when it is the last the bot sent in the chat."""
+    ref = _problem_ref(turn)
+    if ref is not None and ref[:2] == [session_id, problem_id] and ref[3] == 1:
+        return ref[2]
+    return None
+
+
+def _problem_seen(turn: Turn, session_id: int) -> int | None:
+    """The problem of this session whose message reached the student last (None: not known)."""
+    ref = _problem_ref(turn)
+    return ref[1] if ref is not None and ref[0] == session_id else None
+
+
+def forget_problem_message(turn: Turn, replies: list[Reply]) -> None:
+    """A message that is not a problem's goes below the problem's: the next news about the problem comes
+    as a new message, not as an edit of one the student may have scrolled past."""
+    ref = _problem_ref(turn)
+    if ref is not None and ref[3] == 1 and any(isinstance(r, Say) and r.problem is None for r in replies):
+        turn.set_draft(**{chats.PROBLEM_MESSAGE: [*ref[:3], 0]})
 
 
 def _problem_keyboard(turn: Turn, session_id: int, problem_id: int, hints_shown: int) -> Keyboard:
@@ -477,12 +578,25 @@ def _session_gone(turn: Turn, error: Exception, session_id: int) -> list[Reply]:
 
 
 async def _hint(
-    turn: Turn, session_id: int, problem_id: int, *, message_id: int | None, offered: int | None = None
+    turn: Turn,
+    session_id: int,
+    problem_id: int,
+    *,
+    message_id: int | None,
+    offered: int | None = None,
+    view: SessionView | None = None,
 ) -> list[Reply]:
-    """The next hint; `offered` is the hint number the pressed button offered (None when typed)."""
+    """The next hint, on the problem's message; `offered` is the hint number the pressed button offered (None
+    when typed); `view`: the session, when read already."""
     assert turn.student is not None
-    if offered is not None and not await _hint_still_offered(turn, session_id, problem_id, offered):
-        return _stale_button(message_id)  # a second tap, or an older message's button: no hint spent
+    if offered is not None:
+        still, view, shown = await _hint_still_offered(turn, session_id, problem_id, offered)
+        if shown is not None and message_id is not None:
+            # A second tap, or an older message's button, on the open problem: no hint spent; the message
+            # keeps (or gets back) the buttons the problem has now (an unchanged keyboard is a no-op).
+            return [Edit(message_id, keyboard=_problem_keyboard(turn, session_id, problem_id, shown))]
+        if not still:
+            return _stale_button(message_id)
     try:
         outcome = await practice.next_hint(
             turn.db,
@@ -500,24 +614,29 @@ async def _hint(
     except (SessionExpired, SessionClosed, SessionNotFound) as error:
         return _stale_button(message_id) + _session_gone(turn, error, session_id)
     turn.set_draft(session_id=session_id)
-    hint = outcome.hint
-    text = hint.text_bn if turn.lang == "bn" else hint.text_en
-    keyboard = _problem_keyboard(turn, session_id, outcome.progress.problem.problem_id, hint.hint_number)
-    return [Say(messages.hint(turn.lang, hint.hint_number, practice.MAX_HINTS, text), keyboard)]
+    if view is None:
+        view = await practice.get_session_view(turn.db, turn.student.student_id, session_id)
+    return _on_problem(turn, session_id, outcome.progress, view, pressed=message_id)
 
 
-async def _hint_still_offered(turn: Turn, session_id: int, problem_id: int, offered: int) -> bool:
-    """Whether hint `offered` of this problem is the next one. The session's row is locked, so the hint
-    taken next is the one checked here. A session that is gone or moved on is left to next_hint to report."""
+async def _hint_still_offered(
+    turn: Turn, session_id: int, problem_id: int, offered: int
+) -> tuple[bool, SessionView | None, int | None]:
+    """Whether hint `offered` of this problem is the next one, the session (when found), and, when
+    the hint was shown already on the problem still open, how many hints it has. The session's row is
+    locked, so the hint taken next is the one checked here. A session that is gone or moved on is left to
+    next_hint to report."""
     assert turn.student is not None
     try:
         view = await practice.get_session_view(turn.db, turn.student.student_id, session_id, lock=True)
     except SessionNotFound:
-        return True
+        return True, None, None
     current = view.current
     if current is None or current.problem.problem_id != problem_id:
-        return True
-    return len(current.hints) + 1 == offered
+        return True, view, None
+    if len(current.hints) + 1 == offered:
+        return True, view, None
+    return False, view, len(current.hints)
 
 
 async def _skip(turn: Turn, session_id: int, problem_id: int, *, message_id: int | None) -> list[Reply]:
@@ -532,11 +651,8 @@ async def _skip(turn: Turn, session_id: int, problem_id: int, *, message_id: int
         return _stale_button(message_id) + _session_gone(turn, error, session_id)
     turn.set_draft(session_id=session_id)
     problem = outcome.progress.problem
-    replies: list[Reply] = [
-        *_stale_button(message_id),
-        Say(messages.skipped(turn.lang, problem.answer, _last_hint(turn, problem))),
-    ]
-    return replies + await _after_problem(turn, outcome)
+    lead = messages.skipped(turn.lang, problem.answer, _last_hint(turn, problem))
+    return [*_stale_button(message_id), *await _after_problem(turn, outcome, lead)]
 
 
 def _stale_button(message_id: int | None) -> list[Reply]:

@@ -2,8 +2,8 @@
 
 `FakeBotApi` answers the methods the bot uses with the JSON the real Bot API returns, records every request,
 keeps each chat's messages (so editing a message to its current content fails with the real 400 "message
-is not modified"), and can be told to fail: a chat that blocked the bot (403), flood control (429 with
-retry_after), or any scripted error. Plug it into PTB's own HTTP layer:
+is not modified"), and can be told to fail: a chat that blocked the bot (403), flood control in one chat
+or for the whole bot (429 with retry_after), or any scripted error. Plug it into PTB's own HTTP layer:
 
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(fake.handle)})
 
@@ -111,6 +111,8 @@ class FakeBotApi:
     _by_chat: dict[int | None, list[ApiCall]] = field(default_factory=dict)
     _failures: list[tuple[str, int | None, Failure]] = field(default_factory=list)
     _message_ids: dict[int, itertools.count[int]] = field(default_factory=dict)
+    _flood_until: float = 0.0
+    _flood_retry_after: int = 1
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -147,6 +149,11 @@ class FakeBotApi:
             times=times,
         )
 
+    def flood_the_bot(self, *, seconds: float, retry_after: int = 1) -> None:
+        """For `seconds` from now, every message to any chat is refused with 429 (the bot's own limit)."""
+        self._flood_until = time.monotonic() + seconds
+        self._flood_retry_after = retry_after
+
     # --- reading --------------------------------------------------------------------------------------
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[ApiCall]:
@@ -163,10 +170,20 @@ class FakeBotApi:
         return sent[-1]
 
     def last_with_buttons(self, chat_id: int | None = None) -> ApiCall:
+        """The latest message with buttons as the chat shows it now (edits applied), as the sendMessage call
+        that would have sent it so."""
         for call in reversed(self.sent(chat_id)):
-            if call.buttons:
-                return call
-        raise AssertionError(f"no message with buttons was sent to chat {chat_id}")
+            if call.message_id is None or call.chat_id is None:
+                continue
+            stored = self.messages.get((call.chat_id, call.message_id))
+            if stored is not None and stored.reply_markup and stored.reply_markup.get("inline_keyboard"):
+                params = {"chat_id": stored.chat_id, "text": stored.text, "reply_markup": stored.reply_markup}
+                return ApiCall("sendMessage", params, call.at, stored.message_id)
+        raise AssertionError(f"no message with buttons is shown in chat {chat_id}")
+
+    def shown(self, chat_id: int, message_id: int) -> str:
+        """A message's text as the chat shows it now (edits applied)."""
+        return self.messages[(chat_id, message_id)].text
 
     def clear(self) -> None:
         self.calls.clear()
@@ -187,6 +204,9 @@ class FakeBotApi:
         if method == "getUpdates" and not self.updates:
             await asyncio.sleep(0.02)  # a long poll with nothing to say, shortened
         failure = self._take_failure(method, call.chat_id)
+        if failure is None and method.startswith(("send", "edit")) and call.at < self._flood_until:
+            retry = self._flood_retry_after
+            failure = Failure(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         if failure is None and call.chat_id in self.blocked and method != "answerCallbackQuery":
             failure = Failure(403, BLOCKED)
         response = _error(failure) if failure is not None else self._answer(call)

@@ -1,6 +1,7 @@
 """PTB handlers: thin. Each reads the update, calls the conversation, and delivers its replies.
 
-Only private chats are served. Callback queries are answered before anything else is done.
+Only private chats are served. Callback queries are answered before anything else is done (by
+DarsApplication.handle, before the update's transaction). Replies are collected and sent after the commit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram.ext import (
 )
 
 from src.bot import conversation
-from src.bot.application import Context, answer_callback, current_scope
+from src.bot.application import Context, current_scope
 from src.bot.conversation import Turn
 from src.bot.replies import Reply
 
@@ -78,7 +79,6 @@ async def on_edited_message(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    await answer_callback(update)  # first: the student's spinner stops whatever happens next
     scope = current_scope()
     query = update.callback_query
     if scope.turn is None or query is None:

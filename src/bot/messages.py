@@ -180,14 +180,39 @@ def choice_made(lang: Lang, choice: str) -> str:
 # --- practice -----------------------------------------------------------------------------------------
 
 
-def problem(lang: Lang, position: int, total: int, question: str, *, resumed: bool = False) -> str:
+def problem(
+    lang: Lang,
+    position: int,
+    total: int,
+    question: str,
+    *,
+    resumed: bool = False,
+    hints: Sequence[str] = (),
+    note: str | None = None,
+    lead: str | None = None,
+) -> str:
+    """A problem's one message: the verdict on the previous problem (`lead`), the question, the hints shown
+    so far (`hints`, each from `hint`), and a last line: what to do, or what the latest try earned (`note`).
+    Hints and verdicts on this problem edit this message rather than add new ones."""
     if _bn(lang):
         intro = "চলো, যেখানে থেমেছিলে সেখান থেকে শুরু করি।\n\n" if resumed else ""
-        return (
-            f"{intro}📝 প্রশ্ন {number(lang, position)}/{number(lang, total)}\n\n{question}\n\nউত্তরটা লিখে পাঠাও।"
-        )
-    intro = "Let's pick up where you left off.\n\n" if resumed else ""
-    return f"{intro}📝 Problem {position} of {total}\n\n{question}\n\nType your answer and send it."
+        head = f"{intro}📝 প্রশ্ন {number(lang, position)}/{number(lang, total)}"
+        last = note or "উত্তরটা লিখে পাঠাও।"
+    else:
+        intro = "Let's pick up where you left off.\n\n" if resumed else ""
+        head = f"{intro}📝 Problem {position} of {total}"
+        last = note or "Type your answer and send it."
+    parts = [lead] if lead else []
+    parts += [head, question]
+    if hints:
+        parts.append("\n".join(hints))
+    parts.append(last)
+    return "\n\n".join(parts)
+
+
+def session_end(lead: str, summary_text: str, milestones: Sequence[str] = ()) -> str:
+    """The last problem's reply: its verdict, the session's summary and any streak milestone, one message."""
+    return "\n\n".join([lead, summary_text, *milestones])
 
 
 def correct(lang: Lang) -> str:

@@ -2,9 +2,9 @@
 
 Each chat's reminder is claimed with `UPDATE ... WHERE last_reminder_on IS DISTINCT FROM today RETURNING`
 and committed before the message goes out, so two workers never both send it, and a crash after the claim
-loses at most that one reminder (never sends it twice). Sends are bulk sends: at most ~1 a second per chat
-and under the global rate, spread out by the rate limiter. Reminders are only sent in the few hours after
-the reminder time, so a restart late at night does not wake anyone.
+loses at most that one reminder (never sends it twice). Sends are bulk sends: paced per chat
+and at DARS_TELEGRAM_BULK_RATE at most (ratelimit.py), so they never take a reply's turn. Reminders are
+only sent in the few hours after the reminder time, so a restart late at night does not wake anyone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from telegram import Bot
 
 from src.bot import chats, keyboards, messages
 from src.bot.replies import Say
-from src.bot.sending import Delivery, send_replies
+from src.bot.sending import send_replies
 from src.config import Settings, get_settings
 from src.database import get_session
 
@@ -56,7 +56,7 @@ async def send_due_reminders(bot: Bot, now: datetime, *, settings: Settings | No
         except Exception:
             logger.exception("reminder to chat %s failed", target.chat_id)
             continue
-        if outcome is Delivery.BLOCKED:
+        if outcome.blocked:
             async with get_session() as db:
                 await chats.set_blocked(db, target.chat_id, True)
         else:

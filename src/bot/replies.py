@@ -13,6 +13,7 @@ class Say:
 
     text: str
     keyboard: Keyboard | None = None
+    problem: tuple[int, int] | None = None  # (session_id, problem_id): this is that problem's message
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Edit:
     message_id: int
     text: str | None = None
     keyboard: Keyboard | None = None
+    problem: tuple[int, int] | None = None  # the problem's message: sent anew if it cannot be edited
 
 
 Reply = Say | Edit

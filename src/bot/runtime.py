@@ -25,6 +25,7 @@ from telegram.error import InvalidToken
 from telegram.request import BaseRequest
 
 from src.bot.application import ALLOWED_UPDATES, DarsApplication, build_application, utcnow
+from src.bot.ratelimit import DarsRateLimiter
 from src.bot.reminders import reminder_loop
 from src.config import ConfigError, Settings
 from src.tutor import TutorProvider, model_tutor
@@ -70,6 +71,7 @@ async def start_bot(
     clock: Callable[[], datetime] = utcnow,
     reminders: bool = True,
     tutor: TutorProvider | None = None,
+    rate_limiter: DarsRateLimiter | None = None,
 ) -> BotRuntime | None:
     """Start the bot in the mode the settings ask for; None (after one log line) when it is off.
 
@@ -87,7 +89,9 @@ async def start_bot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         request=request,
-        global_rate=settings.dars_telegram_global_rate,
+        bulk_rate=settings.dars_telegram_bulk_rate,
+        reply_cap=settings.dars_telegram_reply_cap or None,
+        rate_limiter=rate_limiter,
         polling=mode == "polling",
     )
     application.clock = clock
@@ -110,8 +114,10 @@ async def start_bot(
                 settings.telegram_webhook_url,
                 secret_token=secret,
                 allowed_updates=list(ALLOWED_UPDATES),
-                # Each update holds a database connection until it commits: no more at once than the pool.
-                max_connections=min(100, settings.database_pool_size + settings.database_max_overflow),
+                # Telegram's most. An update holds a database connection only while its transaction runs
+                # (its replies go out after the commit), so updates beyond the pool wait their turn for a
+                # connection, briefly, instead of Telegram holding them back.
+                max_connections=100,
             )
             await application.start()
             logger.info("Telegram bot on: webhook %s", settings.telegram_webhook_url)

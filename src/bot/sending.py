@@ -6,14 +6,15 @@
   the chat is marked blocked and never messaged again until the student writes.
 - 400 "message is not modified" (a button pressed twice) is harmless and ignored; other 400s on edits
   (a message too old to edit) are logged and skipped: an edit is cosmetic.
-- 429 is the rate limiter's (ratelimit.py): it waits retry_after and tries once more.
+- 429 is the rate limiter's (ratelimit.py): it waits retry_after and tries again.
+- A problem's message that cannot be edited is sent anew (the student must see the hint or the verdict).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from enum import Enum
+from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
@@ -28,9 +29,17 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 4096  # Telegram counts UTF-16 code units
 
 
-class Delivery(Enum):
-    SENT = "sent"
-    BLOCKED = "blocked"  # 403: the student cannot be reached
+ProblemRef = tuple[int, int, int]  # (session_id, problem_id, message_id): a problem's message in the chat
+
+
+@dataclass
+class Delivered:
+    """What a delivery did: whether the chat refused it (403), and the problem message now at the bottom
+    of the chat, when the last message sent is one (`new`: its id is not remembered yet)."""
+
+    blocked: bool = False
+    problem_message: ProblemRef | None = None
+    new: bool = False
 
 
 def utf16_length(text: str) -> int:
@@ -80,27 +89,43 @@ def _not_modified(error: BadRequest) -> bool:
     return "message is not modified" in error.message.lower()
 
 
-async def send_replies(bot: Bot, chat_id: int, replies: Sequence[Reply], *, bulk: bool = False) -> Delivery:
-    """Send `replies` in order. BLOCKED when Telegram answers 403: the rest is not attempted."""
+async def send_replies(bot: Bot, chat_id: int, replies: Sequence[Reply], *, bulk: bool = False) -> Delivered:
+    """Send `replies` in order; stops at a 403 (`blocked`: the rest is not attempted)."""
+    delivered = Delivered()
     try:
         for reply in replies:
             if isinstance(reply, Say):
-                parts = split_text(reply.text)
-                for number, part in enumerate(parts, start=1):
-                    keyboard = markup(reply.keyboard) if number == len(parts) else None
-                    if bulk and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
-                        await bot.send_message(chat_id, part, reply_markup=keyboard, rate_limit_args=BULK)
-                    else:
-                        await bot.send_message(chat_id, part, reply_markup=keyboard)
+                message_id = await _say(bot, chat_id, reply.text, reply.keyboard, bulk=bulk)
+                if reply.problem is not None:
+                    delivered.problem_message = (*reply.problem, message_id)
+                    delivered.new = True
+                else:
+                    delivered.problem_message, delivered.new = None, False
             else:
-                await _edit(bot, chat_id, reply)
+                await _edit(bot, chat_id, reply, delivered)
     except Forbidden as error:
         logger.info("chat %s cannot be reached (%s): marked blocked", chat_id, error.message)
-        return Delivery.BLOCKED
-    return Delivery.SENT
+        delivered.blocked = True
+    return delivered
 
 
-async def _edit(bot: Bot, chat_id: int, reply: Edit) -> None:
+async def _say(bot: Bot, chat_id: int, text: str, keyboard: Keyboard | None, *, bulk: bool = False) -> int:
+    """Send one message (split when too long; the buttons go on the last part); the last part's id."""
+    parts = split_text(text)
+    message_id = 0
+    for number, part in enumerate(parts, start=1):
+        buttons = markup(keyboard) if number == len(parts) else None
+        if bulk and isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+            sent = await bot.send_message(chat_id, part, reply_markup=buttons, rate_limit_args=BULK)
+        else:
+            sent = await bot.send_message(chat_id, part, reply_markup=buttons)
+        message_id = sent.message_id
+    return message_id
+
+
+async def _edit(bot: Bot, chat_id: int, reply: Edit, delivered: Delivered) -> None:
+    """An edit. A problem's message that cannot be edited (deleted, too old) is sent anew instead: the
+    student must see what it says."""
     try:
         if reply.text is None:
             await bot.edit_message_reply_markup(
@@ -114,3 +139,9 @@ async def _edit(bot: Bot, chat_id: int, reply: Edit) -> None:
             logger.warning(
                 "could not edit message %s in chat %s: %s", reply.message_id, chat_id, error.message
             )
+            if reply.problem is not None and reply.text is not None:
+                message_id = await _say(bot, chat_id, reply.text, reply.keyboard)
+                delivered.problem_message, delivered.new = (*reply.problem, message_id), True
+            return
+    if reply.problem is not None:
+        delivered.problem_message, delivered.new = (*reply.problem, reply.message_id), False

@@ -25,6 +25,7 @@ from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
 from src.bot.application import utcnow
+from src.bot.ratelimit import DarsRateLimiter
 from src.bot.runtime import BotRuntime, start_bot
 from src.config import Settings, get_settings
 from src.models.base import BIGINT
@@ -51,6 +52,7 @@ class BotOverrides:
     reminders: bool = True
     tutor: TutorProvider | None = None  # e.g. Claude on a fake Messages API; None: the process-wide model
     start_retry_seconds: float = START_RETRY_SECONDS
+    rate_limiter: DarsRateLimiter | None = None  # None: the production pacing
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -114,6 +116,7 @@ async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
             clock=overrides.clock,
             reminders=overrides.reminders,
             tutor=overrides.tutor,
+            rate_limiter=overrides.rate_limiter,
         )
 
     app.state.telegram = None

@@ -22,6 +22,7 @@ from telegram.request import HTTPXRequest
 from src.api.app import create_app
 from src.bot.fake import ApiCall, FakeBotApi, FakeStudent
 from src.bot.keyboards import MAX_CALLBACK_BYTES
+from src.bot.ratelimit import DarsRateLimiter
 from src.bot.runtime import BotRuntime
 from src.bot.webhook import SECRET_HEADER, WEBHOOK_PATH, BotOverrides
 from src.config import Settings, get_settings
@@ -39,7 +40,6 @@ def bot_settings(**changes: Any) -> Settings:
         "telegram_bot_token": SecretStr(BOT_TOKEN),
         "telegram_webhook_url": "https://dars.example.com/telegram/webhook",
         "telegram_webhook_secret": SecretStr(SECRET),
-        "dars_telegram_global_rate": 1000.0,
     }
     return get_settings().model_copy(update=values | changes)
 
@@ -79,9 +79,9 @@ class Bot:
         return self.fake.calls[before:]
 
     async def say(self, student: FakeStudent, text: str) -> list[str]:
-        """The student writes `text`; returns the texts of the messages the bot sent back."""
-        calls = await self.deliver(student.message(text))
-        return [call.text for call in calls if call.method == "sendMessage"]
+        """The student writes `text`; returns the texts the bot sent back: new messages, and the new text of
+        a message it edited (a problem's message takes its hints and verdicts as edits)."""
+        return texts_shown(await self.deliver(student.message(text)))
 
     async def press(self, student: FakeStudent, label_or_data: str) -> list[str]:
         """The student presses a button of the latest message with buttons (by label, or callback_data)."""
@@ -90,7 +90,23 @@ class Bot:
         assert data is not None, (label_or_data, shown.buttons)
         assert shown.message_id is not None
         calls = await self.deliver(student.press(data, message_id=shown.message_id, message_text=shown.text))
-        return [call.text for call in calls if call.method == "sendMessage"]
+        return texts_shown(calls)
+
+
+def texts_shown(calls: list[ApiCall]) -> list[str]:
+    """What the student reads anew after these calls, in order: the messages sent, and a problem's message
+    edited with a hint or a verdict (such an edit keeps the problem's buttons; the "✅ choice" a question
+    with buttons turns into does not, and is left out, as it was when every reply was a new message)."""
+    return [
+        call.text
+        for call in calls
+        if call.method == "sendMessage" or (call.method == "editMessageText" and call.buttons)
+    ]
+
+
+def last_word(text: str) -> str:
+    """A problem message's last paragraph: what to do, or the word on the latest try."""
+    return text.rsplit("\n\n", 1)[-1]
 
 
 @asynccontextmanager
@@ -106,6 +122,8 @@ async def running_bot(clock: Clock | None = None, **overrides: Any) -> AsyncIter
                 "request": fake_request(fake),
                 "clock": lambda: now.now,
                 "reminders": False,
+                # Production pacing, with a burst no test reaches: tests of the pacing build their own.
+                "rate_limiter": DarsRateLimiter(chat_burst=1000),
             }
             | overrides
         )

@@ -33,6 +33,13 @@ def _sent(calls: list[ApiCall]) -> list[str]:
     return [call.text for call in calls if call.method == "sendMessage"]
 
 
+def _hint_edit(calls: list[ApiCall], message_id: int) -> str:
+    """The one reply to a hint: the problem's message edited, with the hint under the question."""
+    [edit] = [call for call in calls if call.method != "answerCallbackQuery"]
+    assert (edit.method, edit.params["message_id"]) == ("editMessageText", message_id)
+    return edit.text
+
+
 async def test_a_hint_button_tapped_twice_gives_one_hint(bot: Bot, problems: dict[str, str]) -> None:
     tania = await _practising(bot, 7101)
     shown = bot.fake.last_with_buttons(tania.chat_id)
@@ -44,11 +51,16 @@ async def test_a_hint_button_tapped_twice_gives_one_hint(bot: Bot, problems: dic
     first = await bot.deliver(tania.press(hint_data, message_id=shown.message_id))
     second = await bot.deliver(tania.press(hint_data, message_id=shown.message_id))
 
-    assert _sent(first) == ["💡 Hint 1 of 3: Hint 1"]
+    text = _hint_edit(first, shown.message_id)
+    assert text.startswith("📝 Problem 1 of 5") and text.endswith(
+        "💡 Hint 1 of 3: Hint 1\n\nType your answer and send it."
+    )
+    # The second tap finds its hint shown: the message's buttons already offer hint 2, so nothing changes.
     assert [call.method for call in second] == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert await _hints_shown() == [1]
-    # The hint's own message offers the next hint, which still works.
-    assert await bot.press(tania, "💡 Hint") == ["💡 Hint 2 of 3: Hint 2"]
+    # The message now offers the next hint, which still works, and keeps the first under the question.
+    [text] = await bot.press(tania, "💡 Hint")
+    assert "💡 Hint 1 of 3: Hint 1\n💡 Hint 2 of 3: Hint 2\n\n" in text
 
 
 async def test_two_taps_in_flight_at_once_give_one_hint(bot: Bot, problems: dict[str, str]) -> None:
@@ -72,7 +84,7 @@ async def test_a_hint_button_sent_before_hints_were_numbered_still_gives_the_nex
 
     calls = await bot.deliver(tania.press(old_format, message_id=shown.message_id))
 
-    assert _sent(calls) == ["💡 Hint 1 of 3: Hint 1"]
+    assert "💡 Hint 1 of 3: Hint 1" in _hint_edit(calls, shown.message_id)
     assert await _hints_shown() == [1]
 
 
@@ -159,4 +171,5 @@ async def test_an_expired_sessions_button_during_a_new_session_is_taken_away_qui
     assert [call.method for call in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert await _hints_and_responses() == ([], 0)
     # Today's session goes on as if nothing had happened.
-    assert await bot.press(tania, "💡 Hint") == ["💡 Hint 1 of 3: Hint 1"]
+    [text] = await bot.press(tania, "💡 Hint")
+    assert text.startswith("📝 Problem 1 of 5") and "💡 Hint 1 of 3: Hint 1" in text

@@ -16,7 +16,7 @@ from src.config import get_settings
 from src.database import get_session
 from src.models import Response, Session, Streak, Student
 from src.streaks.days import local_day
-from tests.bot.conftest import SECRET, Bot, answer_in, chat_row
+from tests.bot.conftest import SECRET, Bot, answer_in, chat_row, last_word
 from tests.factories import make_streak, make_student
 
 ASCII_DIGIT = re.compile(r"[0-9]")
@@ -59,42 +59,49 @@ async def test_bengali_conversation_from_start_to_streak(bot: Bot, problems: dic
     assert labels(bot, rahim.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
     answer = answer_in(first, problems)
     bot.clock.advance(minutes=1)
+    # A try and the hints are edits of the problem's message (one message per problem).
     [again] = await bot.say(rahim, "৯৯৯")
-    assert "আরও ২ বার" in again
+    assert again.startswith("📝 প্রশ্ন ১/৫") and "আরও ২ বার" in last_word(again)
     [hint1] = await bot.say(rahim, "হিন্ট দাও")
-    assert hint1 == "💡 ইঙ্গিত ১/৩: ইঙ্গিত 1"
+    assert hint1.endswith("💡 ইঙ্গিত ১/৩: ইঙ্গিত 1\n\nউত্তরটা লিখে পাঠাও।")
     [hint2] = await bot.press(rahim, "💡 ইঙ্গিত")
-    assert hint2.startswith("💡 ইঙ্গিত ২/৩")
-    correct, second = await bot.say(rahim, bengali_digits(answer))
-    assert correct.startswith("✅")
-    assert second.startswith("📝 প্রশ্ন ২/৫")
+    assert "💡 ইঙ্গিত ১/৩: ইঙ্গিত 1\n💡 ইঙ্গিত ২/৩" in hint2
+    assert len(bot.fake.sent(rahim.chat_id)) == 5  # three edits: no new message since the problem
+    # The verdict and the next problem travel in one message.
+    [second] = await bot.say(rahim, bengali_digits(answer))
+    assert second.startswith("✅") and "\n\n📝 প্রশ্ন ২/৫\n\n" in second
 
     # Problem 2: "I don't know" is understood and never graded; then the Skip button.
     [offer] = await bot.say(rahim, "জানি না")
-    assert "ইঙ্গিত নেবে" in offer
+    assert "ইঙ্গিত নেবে" in last_word(offer)
     assert labels(bot, rahim.chat_id) == ["💡 ইঙ্গিত", "বাদ দাও ⏭"]
-    skipped, third = await bot.press(rahim, "বাদ দাও ⏭")
+    [third] = await bot.press(rahim, "বাদ দাও ⏭")
+    skipped = third.split("📝")[0]
     assert bengali_digits(answer_in(second, problems)) in skipped and "ইঙ্গিত 3" in skipped
-    assert third.startswith("📝 প্রশ্ন ৩/৫")
+    assert "\n\n📝 প্রশ্ন ৩/৫\n\n" in third
 
     # Problem 3: three wrong answers reveal the answer with the last hint step.
     [left2] = await bot.say(rahim, "১০০০১")
     [left1] = await bot.say(rahim, "১০০০২")
-    assert "আরও ২ বার" in left2 and "আরও ১ বার" in left1
-    reveal, fourth = await bot.say(rahim, "১০০০৩")
+    assert "আরও ২ বার" in last_word(left2) and "আরও ১ বার" in last_word(left1)
+    # The edited message keeps its opening: the verdict on problem 2 (skipped), then problem 3.
+    assert left1.split("📝")[0] == third.split("📝")[0]
+    [fourth] = await bot.say(rahim, "১০০০৩")
+    reveal = fourth.split("📝")[0]
     assert f"সঠিক উত্তর হলো: {bengali_digits(answer_in(third, problems))}" in reveal
     assert "💡 সমাধানের পথ: ইঙ্গিত 3\nসঠিক উত্তর হলো:" in reveal  # the way there, then the answer
-    assert fourth.startswith("📝 প্রশ্ন ৪/৫")
+    assert "\n\n📝 প্রশ্ন ৪/৫\n\n" in fourth
 
     # Problems 4 and 5: right first time; the summary has the score, the time and the streak.
     bot.clock.advance(minutes=2)
-    _, fifth = await bot.say(rahim, bengali_digits(answer_in(fourth, problems)))
-    assert fifth.startswith("📝 প্রশ্ন ৫/৫")
-    correct, summary = await bot.say(rahim, answer_in(fifth, problems))  # ASCII digits are fine too
+    [fifth] = await bot.say(rahim, bengali_digits(answer_in(fourth, problems)))
+    assert "📝 প্রশ্ন ৫/৫" in fifth
+    [summary] = await bot.say(rahim, answer_in(fifth, problems))  # ASCII digits are fine too
+    assert summary.startswith("✅ একদম ঠিক!")  # the last problem's verdict, with the summary
     assert "✅ সঠিক: ৩/৫" in summary
     assert "⏱ সময়: ৩ মিনিট\n" in summary  # whole minutes: no "০ সেকেন্ড"
     assert "টানা ১ দিন" in summary
-    for text in (welcome, registered, again, summary):
+    for text in (welcome, registered, last_word(again), summary):
         assert not ASCII_DIGIT.search(text), text  # Bengali text, Bengali digits
 
     [streak] = await bot.say(rahim, "/streak")
@@ -135,20 +142,19 @@ async def test_english_conversation_with_a_language_change(bot: Bot, problems: d
     assert first.startswith("📝 Problem 1 of 5") and "what is the answer?" in first
     assert labels(bot, maya.chat_id) == ["💡 Hint", "Skip"]
     [greeting] = await bot.say(maya, "hello")
-    assert greeting == "Hello to you too! 😊 Now send me your answer to the problem."
+    assert last_word(greeting) == "Hello to you too! 😊 Now send me your answer to the problem."
     [salam] = await bot.say(maya, "Assalamu alaikum")
-    assert salam == "Wa alaikum assalam! 😊 Now send me your answer to the problem."
+    assert last_word(salam) == "Wa alaikum assalam! 😊 Now send me your answer to the problem."
     [unclear] = await bot.say(maya, "the thing with the triangles")
-    assert unclear.startswith("I couldn't quite read that")
+    assert last_word(unclear).startswith("I couldn't quite read that")
     [hint] = await bot.say(maya, "hint")
-    assert hint == "💡 Hint 1 of 3: Hint 1"
+    assert hint.endswith("\n\n💡 Hint 1 of 3: Hint 1\n\nType your answer and send it.")
     text = first
     for number in range(2, 6):
         bot.clock.advance(seconds=45)
-        correct, text = await bot.say(maya, answer_in(text, problems))
-        assert correct == "✅ Exactly right! Well done."
-        assert text.startswith(f"📝 Problem {number} of 5")
-    _, summary = await bot.say(maya, answer_in(text, problems))
+        [text] = await bot.say(maya, answer_in(text, problems))
+        assert text.startswith(f"✅ Exactly right! Well done.\n\n📝 Problem {number} of 5")
+    [summary] = await bot.say(maya, answer_in(text, problems))
     assert "Correct: 5/5" in summary and "Streak: 1 day" in summary and "every single one right" in summary
 
     [streak] = await bot.say(maya, "/streak")
@@ -179,10 +185,10 @@ async def test_a_student_from_the_mini_app_is_recognised_and_a_milestone_celebra
     assert back.startswith("Good to see you again, Nadia!")
     [text] = await bot.press(nadia, "n")
     for _ in range(4):
-        _, text = await bot.say(nadia, answer_in(text, problems))
-    _, summary, milestone = await bot.say(nadia, answer_in(text, problems))
+        [text] = await bot.say(nadia, answer_in(text, problems))
+    [summary] = await bot.say(nadia, answer_in(text, problems))  # the milestone in the same message
     assert "Streak: 7 days" in summary
-    assert milestone.startswith("🎉🎉 Congratulations! 7 days in a row — a whole week!")
+    assert summary.split("\n\n")[-1].startswith("🎉🎉 Congratulations! 7 days in a row — a whole week!")
     async with get_session() as db:
         streak = await db.get(Streak, student.student_id)
     assert streak is not None and streak.milestones_achieved == [7]
@@ -198,14 +204,17 @@ async def test_a_recognisable_mistake_gets_a_teachers_nudge(bot: Bot, problems: 
     answer = int(answer_in(text, problems))
     # The right value left as a calculation is not an attempt (issue 19): the student finishes it.
     [unfinished] = await bot.say(tuli, f"{answer - 1} + 1")
-    assert unfinished == (
+    unfinished = last_word(unfinished)
+    assert unfinished.endswith(
         "👍 You're on the right track! Finish the calculation and send one number. This did not use up a try."
     )
     [plain] = await bot.say(tuli, "99991")  # wrong in no recognisable way: no nudge
+    plain = last_word(plain)
     assert "👉" not in plain and "You have 2 more tries" in plain
 
     [text] = await bot.say(mitu, "/practice")
     [sign] = await bot.say(mitu, bengali_digits(f"-{answer_in(text, problems)}"))
+    sign = last_word(sign)
     assert sign.startswith("❌ এবার হয়নি") and "আরও ২ বার" in sign
     assert sign.endswith("👉 চিহ্নটা একবার দেখো তো — উত্তর ধনাত্মক হবে, না ঋণাত্মক?")
     assert not ASCII_DIGIT.search(sign)
@@ -324,11 +333,11 @@ async def test_a_registration_left_open_by_a_mini_app_sign_up_does_not_swallow_a
 
     [first] = await bot.say(rina, "/practice")
     [again] = await bot.say(rina, "999")
-    [correct, second] = await bot.say(rina, answer_in(first, problems))
+    [second] = await bot.say(rina, answer_in(first, problems))
 
     assert first.startswith("📝 Problem 1 of 5")
-    assert again.startswith("❌ Not quite")
-    assert correct.startswith("✅") and second.startswith("📝 Problem 2 of 5")
+    assert last_word(again).startswith("❌ Not quite")
+    assert second.startswith("✅") and "📝 Problem 2 of 5" in second
     chat = await chat_row(rina.chat_id)
     assert chat is not None and chat.state == "idle" and "name" not in chat.draft
 
@@ -380,8 +389,9 @@ async def test_with_every_hint_shown_no_message_offers_another(
     for _ in range(3):
         await bot.say(keya, "hint")
 
-    assert await bot.say(keya, "99999") == [tries_left]
-    assert await bot.say(keya, stuck) == [dont_know]
+    [tried] = await bot.say(keya, "99999")
+    [stuck_reply] = await bot.say(keya, stuck)
+    assert (last_word(tried), last_word(stuck_reply)) == (tries_left, dont_know)
     assert len(labels(bot, keya.chat_id)) == 1  # Skip only
 
 
@@ -422,9 +432,10 @@ async def test_a_session_finished_after_midnight_is_yesterdays_and_today_is_stil
     bot.clock.advance(hours=13, minutes=50)  # 23:50 in Dhaka
     [text] = await bot.say(tania, "/practice")
     for _ in range(4):
-        _, text = await bot.say(tania, answer_in(text, problems))
+        [text] = await bot.say(tania, answer_in(text, problems))
     bot.clock.advance(minutes=15)  # 00:05: the last answer comes after midnight
-    _, summary = await bot.say(tania, answer_in(text, problems))
+    [summary] = await bot.say(tania, answer_in(text, problems))
+    summary = summary.split("\n\n", 1)[1]  # after the last problem's verdict
     [today] = await bot.say(tania, "/practice")
 
     assert summary.startswith("🏁 গতকালের অনুশীলন শেষ!")

@@ -9,7 +9,7 @@ from src.bot.fake import ApiCall, FakeStudent
 from src.bot.messages import bengali_digits
 from src.database import get_session
 from src.models import Response
-from tests.bot.conftest import Bot, answer_in
+from tests.bot.conftest import Bot, answer_in, last_word, texts_shown
 from tests.factories import make_student
 
 
@@ -43,9 +43,8 @@ async def test_a_photo_captioned_with_the_answer_is_graded(
 
     calls = await bot.deliver(mitu.photo(caption=answer_in(first, problems)))
 
-    right, second = _sent(calls)
-    assert right.startswith(correct)
-    assert second.startswith(next_problem)
+    [next_one] = _sent(calls)  # the verdict and the next problem, one message
+    assert next_one.startswith(correct) and f"\n\n{next_problem}\n\n" in next_one
     assert await _responses() == 1
 
 
@@ -56,7 +55,8 @@ async def test_a_photo_without_a_caption_asks_for_the_answer_typed(
 
     calls = await bot.deliver(mitu.photo())
 
-    assert _sent(calls) == ["তোমার উত্তরটা ঠিক বুঝতে পারলাম না। শুধু উত্তরটা লিখে পাঠাও — যেমন ১২, ৩/৪ বা x = ৫।"]
+    [asked] = texts_shown(calls)  # on the problem's message, under the question
+    assert last_word(asked) == "তোমার উত্তরটা ঠিক বুঝতে পারলাম না। শুধু উত্তরটা লিখে পাঠাও — যেমন ১২, ৩/৪ বা x = ৫।"
     assert await _responses() == 0
 
 
@@ -85,6 +85,6 @@ async def test_an_edited_answer_is_not_graded_and_the_student_is_told_to_send_it
     assert _sent(calls) == [reply]
     assert await _responses() == 1  # only the first "999": the edit was no second attempt
     # Sent again as a new message, the answer counts.
-    correct, _ = await bot.say(mitu, bengali_digits(right) if language == "bn" else right)
+    [correct] = await bot.say(mitu, bengali_digits(right) if language == "bn" else right)
     assert correct.startswith("✅")
     assert await _responses() == 2

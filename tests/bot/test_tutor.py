@@ -73,7 +73,8 @@ async def test_an_answer_the_checker_cannot_read_is_judged_by_the_model(
     [problem] = await tutored_bot.say(nusrat, "/practice")
     assert problem.startswith("📝 Problem 1 of 1")
 
-    correct, summary = await tutored_bot.say(nusrat, "450 + 90 = 540")  # undecided by the checker alone
+    [correct] = await tutored_bot.say(nusrat, "450 + 90 = 540")  # undecided by the checker alone
+    summary = correct.split("\n\n", 1)[1]  # the verdict and the summary travel in one message
 
     assert correct.startswith("✅")
     assert summary.startswith("🏁")
@@ -91,8 +92,8 @@ async def test_after_a_wrong_answer_the_hint_comes_from_the_model(
 
     [hint] = await tutored_bot.press(nusrat, "💡 Hint")
 
-    assert again.startswith("❌")
-    assert hint.startswith("💡 Hint 1 of 3: Read the question again")  # the fake model's first hint
+    assert again.rsplit("\n\n", 1)[1].startswith("❌")  # on the problem's message
+    assert "\n\n💡 Hint 1 of 3: Read the question again" in hint  # the fake model's first hint
     async with get_session() as db:
         (shown,) = (await db.scalars(select(HintView))).all()
     assert shown.is_ai_generated
@@ -110,8 +111,8 @@ async def test_without_a_key_the_bot_judges_nothing_and_hints_are_curated(
         await bot.say(nusrat, "/practice")
         [unread] = await bot.say(nusrat, "450 + 90 = 540")
         [hint] = await bot.press(nusrat, "💡 Hint")
-    assert unread.startswith("I couldn't quite read that")
-    assert hint == "💡 Hint 1 of 3: Hint 1"
+    assert unread.rsplit("\n\n", 1)[1].startswith("I couldn't quite read that")
+    assert hint.endswith("\n\n💡 Hint 1 of 3: Hint 1\n\nType your answer and send it.")
     assert await _cost_operations() == []
 
 
@@ -146,9 +147,11 @@ async def test_no_hint_with_the_answer_reaches_a_student_through_the_bot(committ
 
     leaked = {clean_hint(text) for text in model.leaked}
     leaked |= {to_bengali_digits(text) for text in leaked}
-    hints = [text for text in sent if text.startswith("💡")]
-    assert len(hints) == 4 * 5 * 3 and messages_api.calls == len(hints)
-    assert len(set(model.leaked)) == len(hints)  # a different disguise each time
+    # One message per problem: each hint is a paragraph of the problem's (edited) message.
+    hints = [part for text in sent for part in text.split("\n\n") if part.startswith("💡")]
+    assert messages_api.calls == 4 * 5 * 3 and hints
+    # Every call leaked, in many disguises (students who meet the same problem may meet the same one).
+    assert len(model.leaked) == messages_api.calls and len(set(model.leaked)) >= 40
     assert [text for text in sent if any(leak in text for leak in leaked)] == []  # with the answer: 0
     curated = re.compile(r"(?:Hint|ইঙ্গিত) [1-3১-৩]")  # the ladder of make_problem
     assert all(curated.fullmatch(text.split(": ", 1)[1]) for text in hints), hints
