@@ -148,7 +148,7 @@ async def test_no_hint_with_the_answer_reaches_a_student_through_the_bot(committ
     leaked = {clean_hint(text) for text in model.leaked}
     leaked |= {to_bengali_digits(text) for text in leaked}
     # One message per problem: each hint is a paragraph of the problem's (edited) message.
-    hints = [part for text in sent for part in text.split("\n\n") if part.startswith("💡")]
+    hints = [line for text in sent for line in text.split("\n") if line.startswith("💡")]
     assert messages_api.calls == 4 * 5 * 3 and hints
     # Every call leaked, in many disguises (students who meet the same problem may meet the same one).
     assert len(model.leaked) == messages_api.calls and len(set(model.leaked)) >= 40
