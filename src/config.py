@@ -60,7 +60,9 @@ class Settings(BaseSettings):
         default=None, description="The bot's token; the key that Mini App initData is signed with."
     )
     # At most a year: a larger age no longer protects anything, and timedelta() cannot hold ~10^14 seconds.
-    telegram_init_data_max_age_seconds: int = Field(default=86400, ge=1, le=365 * 86400)
+    # One hour: a practice session lasts at most 30 minutes, and a replayed string (README, "Faults") acts
+    # as its student for this long.
+    telegram_init_data_max_age_seconds: int = Field(default=3600, ge=1, le=365 * 86400)
     session_expiry_interval_seconds: float = Field(
         default=60.0,
         ge=0,
