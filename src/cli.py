@@ -50,7 +50,13 @@ def _serve(args: argparse.Namespace) -> int:
     # PostgreSQL left running on its own. This one exits as Ctrl-C does, so the server is stopped.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run(create_app(), host=args.host or settings.dars_host, port=args.port or settings.dars_port)
+        uvicorn.run(
+            create_app(),
+            host=args.host or settings.dars_host,
+            port=args.port or settings.dars_port,
+            limit_concurrency=settings.dars_limit_concurrency,
+            timeout_keep_alive=settings.dars_timeout_keep_alive_seconds,
+        )
     finally:
         stop_embedded_servers()
     return 0

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
 
     dars_host: str = "127.0.0.1"
     dars_port: int = Field(default=8000, ge=1, le=65535)
+    # Slow and idle clients (README, "Faults"): connections a worker holds before it answers 503 to new
+    # requests (idle ones count, so this is well above what a worker serves), seconds an idle keep-alive
+    # connection is kept, and seconds a request body may take to arrive (408 after).
+    dars_limit_concurrency: int = Field(default=2000, ge=10, le=100_000)
+    dars_timeout_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    dars_body_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
