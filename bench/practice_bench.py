@@ -200,7 +200,9 @@ class Served:
 
 
 @contextmanager
-def serve(database_url: str, workers: int, pool_size: int) -> Iterator[Served]:
+def serve(
+    database_url: str, workers: int, pool_size: int, uvicorn_options: Sequence[str] = ()
+) -> Iterator[Served]:
     """The production app under uvicorn with `workers` processes, until the block ends."""
     port = free_port()
     env = {
@@ -217,7 +219,7 @@ def serve(database_url: str, workers: int, pool_size: int) -> Iterator[Served]:
     command = [
         sys.executable, "-m", "uvicorn", "bench.practice_app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
+        "--log-level", "warning", "--no-access-log", *uvicorn_options,
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env)
     try:

@@ -62,6 +62,8 @@ def _serve(args: argparse.Namespace) -> int:
             port=args.port or settings.dars_port,
             workers=workers,
             timeout_graceful_shutdown=settings.dars_shutdown_timeout_seconds,
+            limit_concurrency=settings.dars_limit_concurrency,
+            timeout_keep_alive=settings.dars_timeout_keep_alive_seconds,
         )
     finally:
         stop_embedded_servers()

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # On SIGTERM, requests in flight get this long to finish before their connections are closed: under the
     # platform's grace period (docker stop: 10 s, then SIGKILL).
     dars_shutdown_timeout_seconds: int = Field(default=8, ge=1, le=3600)
+    # Slow and idle clients (README, "Faults"): connections a worker holds before it answers 503 to new
+    # requests (idle ones count, so this is well above what a worker serves), seconds an idle keep-alive
+    # connection is kept, and seconds a request body may take to arrive (408 after).
+    dars_limit_concurrency: int = Field(default=2000, ge=10, le=100_000)
+    dars_timeout_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    dars_body_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
@@ -73,7 +79,9 @@ class Settings(BaseSettings):
         default=None, description="The bot's token; the key that Mini App initData is signed with."
     )
     # At most a year: a larger age no longer protects anything, and timedelta() cannot hold ~10^14 seconds.
-    telegram_init_data_max_age_seconds: int = Field(default=86400, ge=1, le=365 * 86400)
+    # One hour: a practice session lasts at most 30 minutes, and a replayed string (README, "Faults") acts
+    # as its student for this long.
+    telegram_init_data_max_age_seconds: int = Field(default=3600, ge=1, le=365 * 86400)
     session_expiry_interval_seconds: float = Field(
         default=60.0,
         ge=0,

@@ -47,7 +47,19 @@ async def test_expired_init_data_is_401(api: Api, register: Register) -> None:
     old = api.clock.now - timedelta(seconds=api.config.telegram_init_data_max_age_seconds + 1)
     response = await api.client().get("/students/me", headers=api.student(501, auth_date=old))
     details = assert_error(response, 401, "init_data_expired")
-    assert details["max_age_seconds"] == 86400
+    assert details["max_age_seconds"] == 3600
+
+
+async def test_a_replayed_init_data_string_works_for_an_hour_only(api: Api, register: Register) -> None:
+    """The default max age bounds a replay (README, "Faults"): the same string, sent again and again, is
+    accepted for one hour after Telegram signed it (a practice session lasts at most 30 minutes), not 24."""
+    await register(503)
+    headers = api.student(503)  # one string, signed now
+    client = api.client()
+    api.clock.advance(minutes=59)
+    assert (await client.get("/students/me", headers=headers)).status_code == 200
+    api.clock.advance(minutes=2)
+    assert_error(await client.get("/students/me", headers=headers), 401, "init_data_expired")
 
 
 async def test_student_auth_without_a_bot_token_is_503(api: Api) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from fastapi import APIRouter
 from starlette.types import Message, Receive, Scope, Send
 
-from src.api.body_limit import MAX_BODY_BYTES
+from src.api.app import create_app
+from src.api.body_limit import MAX_BODY_BYTES, BodyLimit
 from src.api.dependencies import Db
 from src.database import get_session
 from src.errors import Conflict
@@ -162,3 +165,30 @@ async def test_a_body_under_the_ceiling_without_a_length_is_served(api: Api, reg
     )
     assert response.status_code == 200, response.text
     assert response.json()["grade"] == 8
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_a_body_that_arrives_too_slowly_is_a_408_and_the_connection_closes(
+    api: Api, register: Register, declared: bool
+) -> None:
+    """A client sending its body a byte at a time holds a request open: DARS_BODY_TIMEOUT_SECONDS cut it."""
+    await register(805)
+    body = b'{"problem_id": 1, "answer": "12"}'
+
+    async def trickle() -> AsyncIterator[bytes]:
+        for byte in body:
+            await asyncio.sleep(0.05)
+            yield bytes([byte])
+
+    app = create_app(expiry_interval_seconds=0)
+    app.dependency_overrides = api.app.dependency_overrides
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not BodyLimit]
+    app.add_middleware(BodyLimit, timeout=0.3)  # 34 bytes at 20 a second: not in 0.3 s
+    headers = api.student(805) | {"content-type": "application/json"}
+    if declared:
+        headers["content-length"] = str(len(body))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.post("/sessions/1/answers", content=trickle(), headers=headers)
+    details = assert_error(response, 408, "request_timeout")
+    assert details == {"method": "POST", "path": "/sessions/1/answers"}
+    assert response.headers["connection"] == "close"
