@@ -60,8 +60,10 @@ def write_file(
 
 
 def faults_for(tmp_path: Path, *problems: dict[str, Any], grade: int = 7) -> list[Fault]:
+    """The faults of a file of these problems, but for numbers-agree: the tests here change one language at
+    a time to exercise one rule (numbers-agree has its tests in test_content_syllabus.py)."""
     write_file(tmp_path, list(problems), grade=grade)
-    return validate_library(tmp_path)
+    return [fault for fault in validate_library(tmp_path) if fault.rule != "numbers-agree"]
 
 
 def rules(faults: list[Fault]) -> set[str]:
@@ -165,7 +167,8 @@ def test_exactly_three_hints(tmp_path: Path) -> None:
 
 def test_hints_must_not_repeat(tmp_path: Path) -> None:
     hints = good_problem()["hints"]
-    repeated = [hints[0], hints[1], {"en": hints[1]["en"], "bn": hints[2]["bn"]}]
+    # English repeats hint 2; the Bengali says it differently (with the same numbers).
+    repeated = [hints[0], hints[1], {"en": hints[1]["en"], "bn": "৪৫০ টাকার ২০% কত, আগে সেটা বের করো।"}]
     assert rules(faults_for(tmp_path, good_problem(hints=repeated))) == {"hints"}
 
 
