@@ -28,6 +28,12 @@ from src.embedded_db import start_embedded_server, stop_embedded_servers
 from src.migrations import upgrade
 
 APP_TABLES = (
+    "job_runs",
+    "web_sessions",
+    "teacher_login_links",
+    "class_memberships",
+    "classes",
+    "teachers",
     "telegram_updates",
     "bot_chats",
     "ai_hints",

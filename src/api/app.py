@@ -23,6 +23,7 @@ from src.bot.webhook import router as telegram_router
 from src.bot.webhook import telegram_lifespan
 from src.config import Environment, get_settings
 from src.database import check_connection, dispose_engine
+from src.web import install as install_web_pages
 
 logger = logging.getLogger(__name__)
 
@@ -113,4 +114,5 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(admin_costs.router)
     app.include_router(telegram_router)
+    install_web_pages(app)  # /admin/ and /teach/ pages (src/web)
     return app
