@@ -11,15 +11,19 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from src.web import admin_pages, teacher_pages
-from src.web.rendering import HERE, redirect
+from src.web.rendering import HERE, redirect, remember_language
 
 
 async def _to_admin_login(request: Request, exc: Exception) -> RedirectResponse:
-    return redirect("/admin/login")
+    response = redirect("/admin/login")
+    remember_language(request, response)
+    return response
 
 
 async def _to_teacher_login(request: Request, exc: Exception) -> RedirectResponse:
-    return redirect("/teach/login")
+    response = redirect("/teach/login")
+    remember_language(request, response)
+    return response
 
 
 def install(app: FastAPI) -> None:

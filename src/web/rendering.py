@@ -25,7 +25,9 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a teacher's sign-in link must not leak in a Referer
+    # A teacher's sign-in link never leaves the site in a Referer. (Not "no-referrer": then browsers send
+    # `Origin: null` with this site's own forms, and the CSRF check would refuse them.)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
