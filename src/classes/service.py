@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from src.answers.normalize import to_ascii_digits
 from src.classes.errors import (
     BadClassInput,
     ClassNameTaken,
@@ -45,7 +46,7 @@ def sha256_hex(token: str) -> str:
 
 def normalise_code(code: str) -> str:
     """A join code as typed (any case, spaces or a dash inside) in its stored form."""
-    return "".join(code.split()).replace("-", "").upper()
+    return to_ascii_digits("".join(code.split()).replace("-", "")).upper()
 
 
 def new_join_code() -> str:
