@@ -18,6 +18,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from telegram.error import TelegramError
 
+from src.answers.normalize import to_ascii_digits
 from src.api.dependencies import AppSettings, Db, Now
 from src.bot.runtime import BotRuntime
 from src.classes import service as classes
@@ -315,7 +316,7 @@ async def add_teacher(request: Request, db: Db, now: Now) -> Response:
         check_csrf(request, form, signed_in.csrf_token)
     except CsrfRefused:
         return await _teachers_page(request, db, signed_in, 403, error="csrf_failed")
-    raw_id = form.get("telegram_id", "").strip()
+    raw_id = to_ascii_digits(form.get("telegram_id", "").strip())
     if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 19:
         return await _teachers_page(request, db, signed_in, 422, error="bad_telegram_id", form=form)
     try:

@@ -139,3 +139,16 @@ async def page(browser: Any, server: Server, committed: None) -> AsyncIterator[A
         yield tab
     finally:
         await context.close()
+
+
+async def sign_in_teacher(client: httpx.AsyncClient, teacher_id: int, now: Any) -> None:
+    """Sign a teacher in as the bot's link would: issue a link, open it, press its button."""
+    from src.classes import service as classes
+    from src.database import get_session
+
+    async with get_session() as db:
+        token = await classes.issue_login_link(db, teacher_id, now)
+    page = await client.get(f"/teach/login/{token}")
+    assert page.status_code == 200, page.text[:300]
+    signed = await client.post("/teach/login", data={"token": token, "csrf_token": csrf_of(page.text)})
+    assert signed.status_code == 303, signed.text[:300]

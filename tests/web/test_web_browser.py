@@ -199,3 +199,29 @@ async def test_readable_on_a_phone(browser: Any, server: Any, committed: None) -
             assert font >= 16
     finally:
         await context.close()
+
+
+async def test_a_teacher_cannot_open_another_teachers_class(school: Any) -> None:
+    from src.classes import service as classes
+    from tests.web.data import NOW
+
+    page = school
+    async with get_session() as db:
+        ayesha = await classes.add_teacher(db, telegram_id=882001, name="Ayesha")
+        mine = await classes.create_class(db, ayesha.teacher_id, "Seven B", 7)
+        karim = await classes.add_teacher(db, telegram_id=882002, name="Karim Sir")
+        theirs = await classes.create_class(db, karim.teacher_id, "Eight A", 8)
+        token = await classes.issue_login_link(db, ayesha.teacher_id, NOW)
+    await page.goto(f"/teach/login/{token}?lang=en")
+    async with page.expect_navigation():
+        await page.click("button[type=submit]")
+    assert page.url.endswith("/teach/")
+    assert "Seven B" in await page.inner_text("main")
+    response = await page.goto(f"/teach/classes/{theirs.class_id}")
+    assert response.status == 403
+    html = await page.content()
+    assert "another teacher" in html
+    for secret in ("Eight A", theirs.join_code, "Karim Sir"):
+        assert secret not in html
+    response = await page.goto(f"/teach/classes/{mine.class_id}")
+    assert response.status == 200 and mine.join_code in await page.inner_text("#join-code")
