@@ -170,6 +170,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (English, Bengali)
     "result": ("Result", "ফল"),
     "ok": ("ok", "ঠিক আছে"),
     "failed": ("failed", "ব্যর্থ"),
+    "done_expiry": ("ok: {n} sessions marked abandoned", "ঠিক আছে: {n}টি অনুশীলন বাতিল ধরা হয়েছে"),
+    "done_reminders": ("ok: {n} reminders sent", "ঠিক আছে: {n}টি অনুস্মারক পাঠানো হয়েছে"),
     "never_ran": ("has not run yet", "এখনো চলেনি"),
     "runs_failures": ("{runs} runs, {failures} failed", "{runs} বার চলেছে, {failures} বার ব্যর্থ"),
     # teachers (operator side)
