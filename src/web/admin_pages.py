@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -184,22 +185,21 @@ async def costs_page(
     for cost in data.spender_costs:
         index = next((i for i in range(len(edges) - 1) if cost < edges[i + 1]), len(edges) - 2)
         counts[index] += 1
-    labels = [
-        t.digits(f"<{edges[i + 1]:.3f}") if i == 0 else t.digits(f"{edges[i]:.3f}")
-        for i in range(len(counts))
-    ]
+    decimals = max(3, 1 - math.floor(math.log10(edges[1] - edges[0])))
+    edge_text = [t.digits(f"{edge:.{decimals}f}") for edge in edges]
     histogram = charts.bar_chart(
         "chart-cost-per-student",
         t("per_student_title"),
-        labels,
+        [f"{edge_text[i]}–{edge_text[i + 1]}" for i in range(len(counts))],
         [float(c) for c in counts],
         columns=(t("cost_range") + " ($)", t("students")),
         shown=lambda v: t.n(v),
-        label_every=2,
+        label_every=max(1, len(edges) // 6),
         highlight=[edges[i] >= report.target_usd for i in range(len(counts))],
         marker=charts.marker_at(
             report.target_usd, edges, f"{t('budget_line')} {t.usd(report.target_usd, 2)}"
         ),
+        edge_labels=edge_text,
     )
     trend = charts.bar_chart(
         "chart-cost-trend",

@@ -30,6 +30,13 @@ class Tick:
     position: float
     text: str
 
+    @property
+    def anchor(self) -> str:
+        """Labels at the plot's ends are aligned inwards, so that they are not cut off."""
+        if self.position >= WIDTH - RIGHT - 24:
+            return "end"
+        return "start" if self.position <= LEFT + 4 else "middle"
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -84,6 +91,7 @@ def bar_chart(
     label_every: int = 1,
     highlight: Sequence[bool] = (),
     marker: Marker | None = None,
+    edge_labels: Sequence[str] | None = None,
 ) -> Chart:
     """Vertical bars, one per label, on a 0-based axis with three ticks."""
     top_value = nice_ceiling(max(values, default=0.0))
@@ -105,11 +113,18 @@ def bar_chart(
                 value=shown(value),
             )
         )
-    x_ticks = [
-        Tick(round(LEFT + (index + 0.5) * slot, 2), label)
-        for index, label in enumerate(labels)
-        if index % label_every == 0
-    ]
+    if edge_labels is not None:  # a histogram: the axis names the bins' edges, not their middles
+        x_ticks = [
+            Tick(round(LEFT + index * slot, 2), label)
+            for index, label in enumerate(edge_labels)
+            if index % label_every == 0
+        ]
+    else:
+        x_ticks = [
+            Tick(round(LEFT + (index + 0.5) * slot, 2), label)
+            for index, label in enumerate(labels)
+            if index % label_every == 0
+        ]
     y_ticks = [
         Tick(round(TOP + plot_height * (1 - fraction), 2), shown(top_value * fraction))
         for fraction in (0.0, 0.5, 1.0)
@@ -118,18 +133,24 @@ def bar_chart(
     return Chart(key, title, bars, x_ticks, y_ticks, columns, rows, marker, highlight=list(highlight))
 
 
-def histogram_edges(budget: float, highest: float, bins: int = 10) -> list[float]:
-    """Bin edges from 0 to past both the budget and the highest value, with the budget on an edge."""
-    span = max(budget * 1.2, highest * 1.0001, 1e-6)
-    if budget > 0:
-        width = budget / 8  # 8 bins up to the budget, as many as needed after it
-        count = max(bins, math.ceil(span / width))
-        return [width * i for i in range(count + 1)]
-    width = span / bins
-    return [width * i for i in range(bins + 1)]
+BUDGET_IN_VIEW = 4.0  # the axis reaches the budget when the highest cost is at least a quarter of it
+
+
+def histogram_edges(budget: float, highest: float, bins: int = 12) -> list[float]:
+    """Equal bins from 0 past the highest value, of a round width; past the budget too when the highest
+    cost is near enough to it to share an axis (otherwise the spread would vanish into one bar)."""
+    span = max(highest, 1e-6)
+    if budget > 0 and highest * BUDGET_IN_VIEW >= budget:
+        span = max(span, budget)
+    width = nice_ceiling(span * 1.05 / bins)
+    count = max(1, math.ceil(span * 1.0001 / width))
+    return [round(width * i, 10) for i in range(count + 1)]
 
 
 def marker_at(value: float, edges: Sequence[float], text: str) -> Marker:
+    """The line at `value`; at the right edge, pointing on, when the value is past the axis."""
     plot_width = WIDTH - RIGHT - LEFT
+    if edges[-1] and value > edges[-1]:
+        return Marker(float(WIDTH - RIGHT), f"{text} →")
     fraction = value / edges[-1] if edges[-1] else 0.0
-    return Marker(round(LEFT + plot_width * min(1.0, fraction), 2), text)
+    return Marker(round(LEFT + plot_width * fraction, 2), text)

@@ -114,10 +114,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (English, Bengali)
     "trend_title": ("Cost by day", "দিনভিত্তিক খরচ"),
     "cost": ("Cost", "খরচ"),
     "share": ("Share", "অংশ"),
-    "same_as_cli": (
-        "The same numbers as `dars costs report --month {month}`.",
-        "`dars costs report --month {month}`-এর একই সংখ্যা।",
-    ),
+    "same_as_cli_before": ("The same numbers as", "এখানে"),
+    "same_as_cli_after": (".", "-এর সঙ্গে একই সংখ্যা।"),
     # learning
     "learning_title": ("Learning", "শেখা"),
     "accuracy_title": ("Accuracy by grade and topic", "শ্রেণি ও বিষয়ভিত্তিক সঠিক উত্তরের হার"),
