@@ -28,6 +28,7 @@ from src.embedded_db import start_embedded_server, stop_embedded_servers
 from src.migrations import upgrade
 
 APP_TABLES = (
+    "budget_refusals",
     "job_runs",
     "web_sessions",
     "teacher_login_links",

@@ -1,4 +1,5 @@
-"""web pages: teachers, classes, class memberships, web sessions, teacher sign-in links, job runs
+"""web pages: teachers, classes, class memberships, web sessions, teacher sign-in links, job runs, budget
+refusals
 
 Revision ID: e23a0c0e1f04
 Revises: 7a3c9e1f0b42
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "e23a0c0e1f04"
 down_revision: str | None = "7a3c9e1f0b42"
@@ -156,8 +158,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("job", name=op.f("pk_job_runs")),
     )
 
+    op.create_table(
+        "budget_refusals",
+        sa.Column("refusal_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "operation",
+            postgresql.ENUM(name="cost_operation", create_type=False),
+            nullable=False,
+        ),
+        sa.Column("refused_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["students.student_id"],
+            name=op.f("fk_budget_refusals_student_id_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("refusal_id", name=op.f("pk_budget_refusals")),
+    )
+    op.create_index("idx_budget_refusals_refused", "budget_refusals", ["refused_at"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index("idx_budget_refusals_refused", table_name="budget_refusals")
+    op.drop_table("budget_refusals")
     op.drop_table("job_runs")
     op.drop_index("idx_teacher_login_links_expires", table_name="teacher_login_links")
     op.drop_index("idx_teacher_login_links_teacher", table_name="teacher_login_links")

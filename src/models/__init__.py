@@ -3,6 +3,7 @@
 from src.models.ai_hint import AiHint
 from src.models.base import Base
 from src.models.bot import BotChat, TelegramUpdate
+from src.models.budget_refusal import BudgetRefusal
 from src.models.class_membership import ClassMembership
 from src.models.cost_record import CostRecord
 from src.models.enums import ApiProvider, ConfidenceLevel, CostOperation, SessionStatus
@@ -24,6 +25,7 @@ __all__ = [
     "ApiProvider",
     "Base",
     "BotChat",
+    "BudgetRefusal",
     "ClassMembership",
     "ConfidenceLevel",
     "CostOperation",

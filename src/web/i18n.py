@@ -109,6 +109,7 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (English, Bengali)
     "calls_made": ("Calls made (paid)", "করা কল (খরচসহ)"),
     "ai_hints_shown": ("AI hints shown", "দেখানো এআই ইঙ্গিত"),
     "ai_hints_reused": ("AI hints served from the store, at least", "সংরক্ষিত ইঙ্গিত থেকে দেওয়া, অন্তত"),
+    "budget_refused": ("Calls the budget refused", "বাজেটের কারণে না-করা কল"),
     "per_session": ("Cost per completed session", "প্রতিটি শেষ করা অনুশীলনের খরচ"),
     "sessions_completed": ("Sessions completed", "শেষ করা অনুশীলন"),
     "trend_title": ("Cost by day", "দিনভিত্তিক খরচ"),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from src.config import get_settings
 from src.costs.report import CostReport, month_bounds, monthly_report
 from src.models import (
+    BudgetRefusal,
     CostOperation,
     CostRecord,
     HintView,
@@ -146,6 +147,7 @@ class CostsPage:
     sessions_completed: int
     hint_calls: int
     ai_hints_shown: int
+    budget_refusals: int
 
     @property
     def zero_cost_students(self) -> int:
@@ -200,6 +202,9 @@ async def costs_page(db: AsyncSession, month: str) -> CostsPage:
             HintView.is_ai_generated, HintView.created_at >= start, HintView.created_at < end
         )
     )
+    refused = await db.execute(
+        select(func.count()).where(BudgetRefusal.refused_at >= start, BudgetRefusal.refused_at < end)
+    )
     return CostsPage(
         report=report,
         spender_costs=sorted(spenders),
@@ -209,6 +214,7 @@ async def costs_page(db: AsyncSession, month: str) -> CostsPage:
         sessions_completed=int(completed.scalar_one()),
         hint_calls=int(hint_calls.scalar_one()),
         ai_hints_shown=int(shown.scalar_one()),
+        budget_refusals=int(refused.scalar_one()),
     )
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from src.costs.report import monthly_report
+from src.costs.service import record_refusal
 from src.database import get_session
+from src.models import CostOperation
 from tests.web.conftest import Web
-from tests.web.data import MONTH, make_school
+from tests.web.data import MONTH, NOW, make_school
 
 PAGES = [
     "/admin/",
@@ -25,7 +28,17 @@ BENGALI_DIGIT = re.compile(r"[০-৯]")
 @pytest.fixture
 async def school(web: Web) -> Web:
     async with get_session() as db:
-        await make_school(db)
+        school = await make_school(db)
+        for day in (20, 21):  # Arif went over: the tutor refused him two calls in April, one in May
+            await record_refusal(
+                db,
+                student_id=school.students["Arif"],
+                operation=CostOperation.HINT_GENERATION,
+                now=datetime(2026, 4, day, 12, tzinfo=UTC),
+            )
+        await record_refusal(
+            db, student_id=school.students["Arif"], operation=CostOperation.HINT_GENERATION, now=NOW
+        )
     await web.sign_in()
     return web
 
@@ -83,6 +96,7 @@ async def test_the_costs_page_shows_the_reports_numbers(school: Web) -> None:
     assert stat(page, "over-budget") == str(report.over_budget) == "1"  # Arif
     assert stat(page, "near-budget") == "1"  # Mitu
     assert stat(page, "calls") == str(report.calls)
+    assert stat(page, "budget-refusals") == "2"
     assert "Over the target" in page
     assert 'id="chart-cost-per-student"' in page and 'class="marker"' in page
 
