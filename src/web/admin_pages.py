@@ -161,7 +161,7 @@ def _bucket(t: Translator, low: int, high: int | None) -> str:
     return t.n(low) if low == high else t.digits(f"{low}–{high}")
 
 
-def _default_month(now: datetime, t: Translator, config: AppSettings) -> str:
+def _default_month(now: datetime, config: AppSettings) -> str:
     return now.astimezone(config.timezone).strftime("%Y-%m")
 
 
@@ -172,11 +172,11 @@ async def costs_page(
     signed_in = await _operator(db, request, now)
     t = translator(request)
     error = None
-    chosen = month or _default_month(now, t, config)
+    chosen = month or _default_month(now, config)
     try:
         month_bounds(chosen)
     except BadMonth:
-        error, chosen = "bad_month", _default_month(now, t, config)
+        error, chosen = "bad_month", _default_month(now, config)
     data = await repository.costs_page(db, chosen)
     report = data.report
     edges = charts.histogram_edges(report.target_usd, max(data.spender_costs, default=0.0))
