@@ -3,7 +3,8 @@
 #   docker build -t dars .
 #   docker run --rm -p 8000:8000 -e DATABASE_URL=postgresql://user:pass@host:5432/dars dars
 #
-# The image holds the lock file's exact runtime packages (uv.lock: no dev tools, no embedded PostgreSQL),
+# The image holds the lock file's exact runtime packages (requirements/prod.lock, hashes checked: no dev tools,
+# no embedded PostgreSQL),
 # runs as an unprivileged user, and serves with the production settings: `dars serve` migrates and loads the
 # problem library once, then starts DARS_WORKERS uvicorn workers on 0.0.0.0:$PORT (DARS_PORT wins when set);
 # SIGTERM lets requests in flight finish (DARS_SHUTDOWN_TIMEOUT_SECONDS, 8 s) and exits.
@@ -17,25 +18,25 @@ RUN pip install --no-cache-dir "uv>=0.13,<0.14"
 
 # The venv and the project live at /app in both stages: the project is installed editable (a .pth file
 # pointing at /app), because Alembic's scripts and alembic.ini are found next to src/ (src/migrations.py).
-ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
-    UV_PYTHON=/usr/local/bin/python3 \
-    UV_PYTHON_DOWNLOADS=never \
+ENV UV_PYTHON_DOWNLOADS=never \
     UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_NO_CACHE=1
 WORKDIR /app
+RUN python -m venv /app/.venv
 
-# Dependencies first, in their own layer: rebuilt only when the lock changes. Then sympy's and mpmath's own
-# test suites go: 37 MB (and their bytecode) that the server never imports.
-COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project \
+# Dependencies first, in their own layer: rebuilt only when the lock changes. The same versions as
+# requirements/dev.lock, which CI tests (./dev lock makes both). Then sympy's and mpmath's own test suites
+# go: 37 MB (and their bytecode) that the server never imports.
+COPY requirements/prod.lock requirements/prod.lock
+RUN uv pip sync --python /app/.venv/bin/python --require-hashes requirements/prod.lock \
     && rm -rf /app/.venv/lib/python*/site-packages/mpmath/tests \
     && find /app/.venv/lib/python*/site-packages/sympy -type d -name tests -prune -exec rm -rf {} +
 
-COPY README.md alembic.ini ./
+COPY pyproject.toml README.md alembic.ini ./
 COPY alembic ./alembic
 COPY src ./src
-RUN uv sync --frozen --no-dev \
+RUN uv pip install --python /app/.venv/bin/python --no-deps -e . \
     && python -m compileall -q /app/src /app/alembic
 
 # ---- runtime ----

@@ -157,6 +157,56 @@ def _costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _teachers(args: argparse.Namespace) -> int:
+    from src.classes import service as classes
+    from src.classes.errors import BadClassInput, TeacherExists
+    from src.database import get_session
+
+    async def run() -> str:
+        async with get_session() as db:
+            teacher = await classes.add_teacher(
+                db, telegram_id=args.telegram_id, name=args.name, language=args.language
+            )
+            return f"teacher {teacher.teacher_id} added: {teacher.name}; they send /teacher to the bot"
+
+    try:
+        print(run_async(run()))
+    except (TeacherExists, BadClassInput) as exc:
+        print(f"dars: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from src.database import database_url
+    from src.migrations import upgrade
+
+    checkout = Path(__file__).resolve().parent.parent
+    if not (checkout / "bench" / "cost_simulation.py").exists() or not (checkout / "tests").is_dir():
+        print("dars: `demo seed` needs a source checkout (bench/ and tests/ beside src/)", file=sys.stderr)
+        return 2
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))  # the console script runs with .venv/bin first, not the checkout
+    from bench.demo_seed import seed
+
+    if not 1 <= args.students <= 5000 or not 1 <= args.days <= 90:
+        print("dars: --students must be 1-5000 and --days 1-90", file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(logging.WARNING)
+    upgrade(database_url())
+    print(f"dars: simulating {args.students} students over {args.days} days (a few minutes)...", flush=True)
+    summary = run_async(seed(students=args.students, days=args.days))
+    print(
+        f"dars: {summary.students} students, {summary.sessions} sessions, {summary.ai_calls} AI calls (fake "
+        f"Claude), {summary.first_day} to {summary.last_day}"
+    )
+    if summary.join_code:
+        print(f"dars: demo class 7 B, join code {summary.join_code}; in `dars chat`, /teacher signs you in")
+    return 0
+
+
 def _learning(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -256,6 +306,18 @@ def build_parser() -> argparse.ArgumentParser:
     learning = commands.add_parser("learning", help="the mastery model's parameters")
     learning.add_argument("action", choices=["fit"])
     learning.set_defaults(handler=_learning)
+    teachers = commands.add_parser("teachers", help="teachers, who sign in through the bot")
+    teachers.add_argument("action", choices=["add"])
+    teachers.add_argument("--telegram-id", type=int, required=True, help="the teacher's Telegram user id")
+    teachers.add_argument("--name", required=True)
+    teachers.add_argument("--language", choices=["bn", "en"], default="bn")
+    teachers.set_defaults(handler=_teachers)
+
+    demo = commands.add_parser("demo", help="fill the database with simulated students (development)")
+    demo.add_argument("action", choices=["seed"])
+    demo.add_argument("--students", type=int, default=60)
+    demo.add_argument("--days", type=int, default=30)
+    demo.set_defaults(handler=_demo)
 
     costs = commands.add_parser("costs", help="AI costs against the per-student target")
     costs.add_argument("action", choices=["report"])

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     dars_limit_concurrency: int = Field(default=2000, ge=10, le=100_000)
     dars_timeout_keep_alive_seconds: int = Field(default=5, ge=1, le=300)
     dars_body_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Where browsers reach this server: the teachers' sign-in links the bot sends start with it.
+    dars_public_url: str | None = Field(
+        default=None, description="https://dars.example.org; unset = http://DARS_HOST:DARS_PORT."
+    )
 
     # HTTP API authentication: students sign in through the Telegram Mini App, operators with a token.
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the /admin routes.")
@@ -160,7 +164,7 @@ class Settings(BaseSettings):
         # An empty variable must not become a valid (empty) token.
         return None if isinstance(value, str) and value.strip() == "" else value
 
-    @field_validator("telegram_webhook_url", "telegram_api_base_url")
+    @field_validator("telegram_webhook_url", "telegram_api_base_url", "dars_public_url")
     @classmethod
     def _blank_url_is_unset(cls, value: str | None) -> str | None:
         if value is None or value.strip() == "":
@@ -218,6 +222,13 @@ class Settings(BaseSettings):
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.dars_timezone)
+
+    @property
+    def public_url(self) -> str:
+        """DARS_PUBLIC_URL without its trailing slash, or this server's own address."""
+        if self.dars_public_url:
+            return self.dars_public_url.rstrip("/")
+        return f"http://{self.dars_host}:{self.dars_port}"
 
     @property
     def reminder_time(self) -> time:

@@ -30,6 +30,13 @@ from src.pg_url import asyncpg_url, engine_arguments
 
 APP_TABLES = (
     "skill_parameters",
+    "budget_refusals",
+    "job_runs",
+    "web_sessions",
+    "teacher_login_links",
+    "class_memberships",
+    "classes",
+    "teachers",
     "telegram_updates",
     "bot_chats",
     "ai_hints",

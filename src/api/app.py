@@ -30,6 +30,7 @@ from src.content.marking import marking_for
 from src.database import check_connection, dispose_engine
 from src.embedded_db import stop_embedded_servers
 from src.outage import RETRY_AFTER_SECONDS
+from src.web import install as install_web_pages
 
 logger = logging.getLogger(__name__)
 
@@ -140,4 +141,5 @@ def create_app(*, expiry_interval_seconds: float | None = None) -> FastAPI:
     app.include_router(admin_costs.router)
     app.include_router(telegram_router)
     install_docs(app)
+    install_web_pages(app)  # /admin/ and /teach/ pages (src/web)
     return app

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from src.bot import chats
 from src.database import get_session
+from src.jobs.runs import record_run
 from src.outage import DATABASE, is_outage
 from src.practice import service
 
@@ -31,9 +32,10 @@ async def expire_periodically(interval_seconds: float) -> None:
     """Expire sessions, and forget old update ids, every `interval_seconds` until cancelled; a failed pass is
     logged, not fatal."""
     while True:
-        await _logged(
+        outcome = await _logged(
             expire_once, "marked %d expired session(s) abandoned", "expiring sessions", interval_seconds
         )
+        await record_run("expiry", ok=isinstance(outcome, int), detail=str(outcome))  # for /admin health
         await _logged(
             forget_updates_once,
             "forgot %d Telegram update id(s) handled over two days ago",
@@ -45,14 +47,17 @@ async def expire_periodically(interval_seconds: float) -> None:
 
 async def _logged(
     one_pass: Callable[[], Awaitable[int]], done: str, doing: str, interval_seconds: float
-) -> None:
-    """Run a pass; log what it did, or its failure (the loop goes on)."""
+) -> int | str:
+    """Run a pass; log what it did, or its failure (the loop goes on). Returns the count, or the name of
+    the error."""
     try:
         count = await one_pass()
         if count:
             logger.info(done, count)
+        return count
     except Exception as error:  # CancelledError is not an Exception: shutdown still stops the loop
         if is_outage(error):
             DATABASE.went_away(error)  # said once for the whole outage
         else:
             logger.exception("%s failed; retrying in %.0f s", doing, interval_seconds)
+        return type(error).__name__

@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from src.bot import conversation
+from src.bot import classes, conversation
 from src.bot.application import Context, current_scope
 from src.bot.conversation import Turn
 from src.bot.replies import Reply
@@ -99,6 +99,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
 
 
 def install(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    classes.install(application)  # /class, /leave, /teacher (src/bot/classes.py)
     for name, step in COMMANDS.items():
         application.add_handler(CommandHandler(name, _command(step), filters=_PRIVATE_MESSAGE))
     application.add_handler(

@@ -21,6 +21,7 @@ from src.bot.replies import Say
 from src.bot.sending import send_replies
 from src.config import Settings, get_settings
 from src.database import get_session
+from src.jobs.runs import record_run
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,9 @@ async def reminder_loop(
     """Check for due reminders every `interval_seconds` until cancelled; a failed pass is logged."""
     while True:
         try:
-            await send_due_reminders(bot, clock())
-        except Exception:  # CancelledError is not an Exception: shutdown still stops the loop
+            delivered = await send_due_reminders(bot, clock())
+            await record_run("reminders", ok=True, detail=str(delivered))  # for the operators' health page
+        except Exception as error:  # CancelledError is not an Exception: shutdown still stops the loop
             logger.exception("sending reminders failed; trying again in %.0f s", interval_seconds)
+            await record_run("reminders", ok=False, detail=type(error).__name__)
         await asyncio.sleep(interval_seconds)

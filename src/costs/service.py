@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from src.config import get_settings
 from src.costs.pricing import Usage, cost_usd
 from src.database import after_rollback, get_session
-from src.models import ApiProvider, CostOperation, CostRecord
+from src.models import ApiProvider, BudgetRefusal, CostOperation, CostRecord
 
 _BUDGET_LOCK_NAMESPACE = 0x0DA5  # first key of pg_advisory_xact_lock(int, int): "budget" locks
 
@@ -70,6 +70,17 @@ async def check_budget(
     spent = await spent_this_month(db, student_id, now)
     budget = get_settings().dars_monthly_budget_usd
     return BudgetCheck(spent + estimate_usd <= budget, spent, budget, estimate_usd)
+
+
+async def record_refusal(
+    db: AsyncSession, *, student_id: int, operation: CostOperation, now: datetime | None = None
+) -> None:
+    """Count a call the budget did not allow (the operators' costs page shows how many)."""
+    refusal = BudgetRefusal(student_id=student_id, operation=operation)
+    if now is not None:
+        refusal.refused_at = now
+    db.add(refusal)
+    await db.flush()
 
 
 async def record_usage(

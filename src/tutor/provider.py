@@ -246,6 +246,7 @@ class ClaudeProvider:
                     operation.value,
                     estimate,
                 )
+                await costs.record_refusal(db, student_id=student_id, operation=operation, now=now)
                 return None
             refused: httpx2.Response | None = None
             try:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from src.costs.pricing import DEFAULT_PRICES
 from src.database import DarsSession, get_session
-from src.models import AiHint, CostRecord, HintView
+from src.models import AiHint, BudgetRefusal, CostRecord, HintView
 from src.practice import service
 from src.tutor.provider import ClaudeProvider, estimate_input_tokens
 from tests.tutor.fake_messages_api import FakeMessagesApi, Reply, count_tokens, prompt_text
@@ -385,6 +385,9 @@ async def test_an_exhausted_budget_means_no_request_at_all(
     outcome = await wrong_then_hint(db, setup, provider)
     assert not outcome.hint.is_ai_generated and outcome.hint.text_bn == "ইঙ্গিত 1"
     assert fake.calls == 0 and len(await cost_records(db)) == 1
+    # The refusal is counted, for the operators' costs page.
+    refusals = (await db.execute(select(BudgetRefusal))).scalars().all()
+    assert [(r.student_id, r.operation) for r in refusals] == [(setup.student.student_id, "hint_generation")]
 
 
 async def test_later_hints_follow_the_ladder_level(

@@ -1,0 +1,1 @@
+"""The periodic jobs' last runs, for the operators' health page."""
