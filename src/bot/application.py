@@ -48,6 +48,7 @@ from src.bot.replies import Reply
 from src.bot.sending import send_replies
 from src.config import get_settings
 from src.database import get_session
+from src.outage import is_outage
 from src.practice.ports import AnswerJudge, HintSource
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ class DarsApplication(
                 async with self.transactions:
                     scope = await self._handle_in_transaction(update, chat_id)
             except Exception as error:
-                if is_transient(error):
+                if is_transient(error) or is_outage(error):  # an outage may come wrapped, as a cause
                     raise
                 logger.exception("update %s failed; its effects were rolled back", update.update_id)
                 await self._record_failure(update, chat_id)

@@ -51,7 +51,7 @@ async def _responses() -> int:
         (7030, "(x+5)^2", "expanded"),
         (7035, "(2x+3y)(2x−3y)", "expanded"),
         (7047, "(m^2+11m+28)/(m+7)", "simplified"),
-        (6073, "2(3m + 3)", "simplified"),
+        (6073, "2(3a + 3)", "simplified"),
     ],
 )
 async def test_the_right_value_in_another_form_is_told_and_not_recorded(

@@ -102,7 +102,8 @@ async def test_no_hint_with_the_answer_reaches_a_student_over_http(api: Api, reg
     leaked = _as_shown(model.leaked)
     with_answer = [hint for hint in shown if {hint["text"]["en"], hint["text"]["bn"]} & leaked]
     assert len(shown) == STUDENTS * 5 * 3 and fake.calls == len(shown)  # every hint asked the model
-    assert len(set(model.leaked)) == len(shown)  # a different disguise each time
+    # Every call leaked, in many disguises (students who meet the same problem may meet the same one).
+    assert len(model.leaked) == len(shown) and len(set(model.leaked)) >= 40
     assert with_answer == []  # hints shown with the answer: 0
     assert not any(hint["is_ai_generated"] for hint in shown)  # the curated ladder instead
     async with get_session() as db:
