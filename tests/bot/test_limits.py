@@ -156,9 +156,10 @@ async def test_no_database_connection_is_held_while_telegram_answers(
     await registered(bot, rumi)
     open_during_calls: list[int] = []
     pending: list[asyncio.Task[None]] = []
+    one_counter = asyncio.Lock()  # two counters at once would each see the other's transaction
 
     async def count_open_transactions() -> None:
-        async with get_session() as db:
+        async with one_counter, get_session() as db:
             found = await db.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
